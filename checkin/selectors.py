@@ -1,0 +1,125 @@
+"""Read queries for dashboards, statistics and the scanners' offline list."""
+
+from django.db.models import Count, Q
+from django.db.models.functions import TruncMinute
+from django.utils import timezone
+
+from checkin.models import CheckIn, Scan
+from checkin.schemas import recent_scan_out
+from events.models import Booking, Event, Registration, Workshop
+from networking.selectors import offers
+
+RECENT_SCANS = 20
+
+
+def stats(event: Event) -> dict:
+    """Everything the dashboard shows, in a few grouped queries."""
+    registrations = Registration.objects.filter(event=event)
+    confirmed = registrations.filter(status=Registration.Status.CONFIRMED)
+    entrance = CheckIn.objects.filter(registration__event=event, workshop__isnull=True)
+    totals = registrations.aggregate(
+        registered=Count("id", filter=Q(status=Registration.Status.CONFIRMED)),
+        cancelled=Count("id", filter=Q(status=Registration.Status.CANCELLED)),
+    )
+    checked_in = entrance.count()
+
+    seats: dict[int, dict[str, int]] = {}
+    for workshop_id, status, n in (
+        Booking.objects.filter(workshop__round__event=event)
+        .values_list("workshop_id", "status")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        seats.setdefault(workshop_id, {})[status] = n
+    present = dict(
+        CheckIn.objects.filter(workshop__round__event=event)
+        .values_list("workshop_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    workshops = [
+        {
+            "id": workshop.pk,
+            "title": workshop.title,
+            "round": workshop.round.label,
+            "room": workshop.room.name,
+            "capacity": workshop.capacity,
+            "booked": seats.get(workshop.pk, {}).get(Booking.Status.BOOKED, 0),
+            "waitlisted": seats.get(workshop.pk, {}).get(Booking.Status.WAITLISTED, 0),
+            "checked_in": present.get(workshop.pk, 0),
+        }
+        for workshop in Workshop.objects.filter(round__event=event, round__kind="workshops")
+        .select_related("round", "room")
+        .order_by("round__starts_at", "title")
+    ]
+    arrivals = [
+        {"minute": row["minute"].isoformat(), "count": row["n"]}
+        for row in entrance.annotate(minute=TruncMinute("checked_in_at"))
+        .values("minute")
+        .annotate(n=Count("id"))
+        .order_by("minute")
+    ]
+    by_role = [
+        {
+            "role": row["role"],
+            "label": str(dict(Registration._meta.get_field("role").choices).get(row["role"], row["role"])),
+            "registered": row["registered"],
+            "checked_in": row["checked_in"],
+        }
+        for row in confirmed.values("role")
+        .annotate(registered=Count("id"), checked_in=Count("checkins", filter=Q(checkins__workshop__isnull=True)))
+        .order_by("-registered")
+    ]
+    by_province = [
+        {"province": row["municipality__province"] or "", "registered": row["registered"], "checked_in": row["checked_in"]}
+        for row in confirmed.values("municipality__province")
+        .annotate(registered=Count("id"), checked_in=Count("checkins", filter=Q(checkins__workshop__isnull=True)))
+        .order_by("-registered")
+    ]
+    return {
+        "registered": totals["registered"],
+        "cancelled": totals["cancelled"],
+        "checked_in": checked_in,
+        "workshops": workshops,
+        "arrivals_per_minute": arrivals,
+        "by_role": by_role,
+        "by_province": by_province,
+        "offers": offers(event),
+        "generated_at": timezone.now().isoformat(),
+    }
+
+
+def recent_scans(event: Event, limit: int = RECENT_SCANS) -> list[dict]:
+    scans = Scan.objects.filter(event=event).select_related(
+        "registration__municipality", "workshop", "device", "user"
+    )[:limit]
+    return [recent_scan_out(scan) for scan in scans]
+
+
+def dashboard_snapshot(event: Event) -> dict:
+    return {"type": "snapshot", "stats": stats(event), "recent_scans": recent_scans(event)}
+
+
+def offline_list(event: Event) -> dict:
+    """What a scanner needs to answer without the network: badge hashes and names, no e-mail."""
+    registrations = (
+        Registration.objects.filter(event=event)
+        .select_related("municipality")
+        .prefetch_related("bookings", "checkins")
+        .order_by("pk")
+    )
+    people = []
+    for registration in registrations:
+        people.append(
+            {
+                "hash": registration.badge_hash,
+                "name": registration.full_name,
+                "role_label": str(registration.get_role_display()),
+                "municipality": registration.affiliation,
+                "status": registration.status,
+                "workshops": [b.workshop_id for b in registration.bookings.all() if b.status == Booking.Status.BOOKED],
+                "checked_in": any(c.workshop_id is None for c in registration.checkins.all()),
+                "workshops_checked_in": [c.workshop_id for c in registration.checkins.all() if c.workshop_id],
+            }
+        )
+    return {"generated_at": timezone.now().isoformat(), "hash": "sha256", "people": people}

@@ -1,0 +1,100 @@
+"""Validation of what attendees type, shared by the HTML pages and the API."""
+
+from django import forms
+from django.contrib.auth.base_user import BaseUserManager
+from django.utils.translation import gettext_lazy as _
+
+from events.errors import RegistrationError
+from events.models import Event, Municipality, Role, Workshop
+from events.services import check_one_per_round
+
+
+class WorkshopPerRound(forms.SelectMultiple):
+    """Reads `workshops` as a list (API), or one radio group `round-<id>` per round (HTML form)."""
+
+    def value_from_datadict(self, data, files, name):
+        if name in data:
+            return data.getlist(name) if hasattr(data, "getlist") else data.get(name)
+        return [value for key, value in data.items() if key.startswith("round-") and value]
+
+
+class MunicipalityField(forms.ModelChoiceField):
+    def to_python(self, value):
+        return super().to_python(value.strip().upper() if isinstance(value, str) else value)
+
+
+class RegistrationForm(forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=100)
+    last_name = forms.CharField(label=_("Last name"), max_length=100)
+    email = forms.EmailField(label=_("E-mail address"), max_length=254)
+    role = forms.ChoiceField(label=_("Your role"), choices=[("", "—"), *Role.choices])
+    municipality = MunicipalityField(
+        label=_("Municipality"),
+        queryset=Municipality.objects.all(),
+        to_field_name="code",
+        required=False,
+        empty_label=_("— not from a municipality —"),
+    )
+    organisation = forms.CharField(
+        label=_("Organisation"),
+        max_length=200,
+        required=False,
+        help_text=_("Only if you do not come on behalf of a municipality."),
+    )
+    workshops = forms.ModelMultipleChoiceField(
+        label=_("Workshops"), queryset=Workshop.objects.none(), required=False, widget=WorkshopPerRound
+    )
+    needs = forms.CharField(
+        label=_("Accessibility or dietary needs"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Optional. Only used to prepare the day; erased after the event."),
+    )
+    directory_opt_in = forms.BooleanField(
+        label=_("List me in the attendee directory so other attendees can find me"),
+        required=False,
+        help_text=_("Optional. Only your name, role and municipality are shown; never your e-mail address."),
+    )
+
+    def __init__(self, *args, event: Event, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.event = event
+        self.fields["workshops"].queryset = Workshop.objects.filter(
+            round__event=event, round__kind="workshops", status=Workshop.Status.SCHEDULED
+        ).select_related("round")
+
+    def clean_first_name(self) -> str:
+        return self.cleaned_data["first_name"].strip()
+
+    def clean_last_name(self) -> str:
+        return self.cleaned_data["last_name"].strip()
+
+    def clean_email(self) -> str:
+        return BaseUserManager.normalize_email(self.cleaned_data["email"].strip())
+
+    def clean_workshops(self):
+        workshops = self.cleaned_data["workshops"]
+        try:
+            check_one_per_round(workshops)
+        except RegistrationError as error:
+            raise forms.ValidationError(error.message, code=error.code) from error
+        return workshops
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("municipality") and not cleaned.get("organisation", "").strip() and "municipality" not in self.errors:
+            self.add_error(
+                "organisation", _("Choose your municipality, or name the organisation you come from.")
+            )
+        return cleaned
+
+
+class RegistrationPageForm(RegistrationForm):
+    """The web form also asks for explicit consent to the privacy statement."""
+
+    privacy = forms.BooleanField(
+        label=_("I have read the privacy statement and agree that my registration is processed for this event"),
+        required=True,
+        error_messages={"required": _("Without your consent we cannot register you.")},
+    )

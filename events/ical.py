@@ -1,0 +1,133 @@
+"""iCalendar feeds: the whole programme, one attendee's day, one workshop.
+
+UIDs come from the workshop's own UUID and never change; SEQUENCE is the workshop's sequence, so
+a moved workshop updates in calendars that imported or subscribed to it.
+"""
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import icalendar
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from events.models import Booking, Event, Registration, Workshop
+
+PRODID = "-//Dag van de Lokale Democratie//Programma//NL"
+UID_DOMAIN = "dagvandelokaledemocratie.nl"
+REFRESH = timedelta(hours=1)
+
+
+def _amsterdam_vtimezone() -> icalendar.Timezone:
+    """Compact rule-based VTIMEZONE, the form Google, Outlook and Apple export themselves."""
+    tz = icalendar.Timezone()
+    tz.add("tzid", "Europe/Amsterdam")
+    tz.add("x-lic-location", "Europe/Amsterdam")
+    daylight = icalendar.TimezoneDaylight()
+    daylight.add("tzoffsetfrom", timedelta(hours=1))
+    daylight.add("tzoffsetto", timedelta(hours=2))
+    daylight.add("tzname", "CEST")
+    daylight.add("dtstart", datetime(1970, 3, 29, 2, 0))
+    daylight.add("rrule", {"freq": "yearly", "bymonth": 3, "byday": "-1SU"})
+    standard = icalendar.TimezoneStandard()
+    standard.add("tzoffsetfrom", timedelta(hours=2))
+    standard.add("tzoffsetto", timedelta(hours=1))
+    standard.add("tzname", "CET")
+    standard.add("dtstart", datetime(1970, 10, 25, 3, 0))
+    standard.add("rrule", {"freq": "yearly", "bymonth": 10, "byday": "-1SU"})
+    tz.add_component(daylight)
+    tz.add_component(standard)
+    return tz
+
+
+def _calendar(event: Event, name: str) -> icalendar.Calendar:
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("name", name)
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", event.timezone)
+    calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", REFRESH)
+    return calendar
+
+
+def _finish(calendar: icalendar.Calendar, event: Event) -> bytes:
+    if event.timezone == "Europe/Amsterdam":
+        calendar.add_component(_amsterdam_vtimezone())
+    else:
+        calendar.add_missing_timezones()
+    # VTIMEZONE conventionally precedes the events that use it.
+    calendar.subcomponents.sort(key=lambda component: component.name != "VTIMEZONE")
+    return calendar.to_ical()
+
+
+def programme_url(workshop: Workshop) -> str:
+    return f"{settings.SITE_URL}{reverse('events:home')}#{workshop.slug}"
+
+
+def _vevent(workshop: Workshop, event: Event, stamp: datetime) -> icalendar.Event:
+    tz = ZoneInfo(event.timezone)
+    vevent = icalendar.Event()
+    vevent.add("uid", f"{workshop.uid}@{UID_DOMAIN}")
+    vevent.add("dtstamp", stamp)
+    vevent.add("last-modified", workshop.updated_at.astimezone(UTC))
+    vevent.add("sequence", workshop.sequence)
+    vevent.add("summary", workshop.title)
+    vevent.add("dtstart", workshop.round.starts_at.astimezone(tz))
+    vevent.add("dtend", workshop.round.ends_at.astimezone(tz))
+    location = ", ".join(part for part in (workshop.room.name, event.venue, event.venue_address) if part)
+    vevent.add("location", location)
+    speakers = ", ".join(speaker.name for speaker in workshop.speakers.all())
+    description = workshop.description
+    if speakers:
+        description = f"{description}\n\n{_('Speakers')}: {speakers}".strip()
+    vevent.add("description", description)
+    vevent.add("url", programme_url(workshop))
+    cancelled = workshop.status == Workshop.Status.CANCELLED
+    vevent.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    vevent.add("transp", "OPAQUE")
+    return vevent
+
+
+def _workshops(event: Event):
+    return Workshop.objects.filter(round__event=event).select_related("round", "room").prefetch_related("speakers")
+
+
+def programme_calendar(event: Event) -> bytes:
+    calendar = _calendar(event, event.name)
+    stamp = timezone.now().astimezone(UTC)
+    for workshop in _workshops(event).order_by("round__starts_at", "title"):
+        calendar.add_component(_vevent(workshop, event, stamp))
+    return _finish(calendar, event)
+
+
+def personal_workshops(registration: Registration) -> list[Workshop]:
+    """An attendee's day: the plenary sessions and the workshops they have a seat in."""
+    if not registration.is_confirmed:
+        return []
+    booked = Booking.objects.filter(registration=registration, status=Booking.Status.BOOKED).values("workshop")
+    plenary = _workshops(registration.event).filter(round__kind="plenary")
+    seats = _workshops(registration.event).filter(pk__in=booked)
+    return sorted([*plenary, *seats], key=lambda workshop: (workshop.round.starts_at, workshop.title))
+
+
+def personal_calendar(registration: Registration) -> bytes:
+    event = registration.event
+    calendar = _calendar(event, f"{event.name} – {registration.full_name}")
+    stamp = timezone.now().astimezone(UTC)
+    for workshop in personal_workshops(registration):
+        calendar.add_component(_vevent(workshop, event, stamp))
+    return _finish(calendar, event)
+
+
+def workshop_calendar(workshop: Workshop) -> bytes:
+    event = workshop.round.event
+    calendar = _calendar(event, workshop.title)
+    calendar.add_component(_vevent(workshop, event, timezone.now().astimezone(UTC)))
+    return _finish(calendar, event)
+

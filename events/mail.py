@@ -1,0 +1,107 @@
+"""The outbox. Services queue a message inside their transaction; it is delivered after commit.
+
+A message is queued as (kind, recipient, registration, context) and rendered by the builder
+registered for its kind when it is sent. A failed delivery never touches the registration: the
+row stays in the outbox and `manage.py send_outbox` (or the next inline attempt) retries it with
+backoff. Builders live with their app (`events.emails`, `networking.emails`).
+"""
+
+import logging
+from collections.abc import Callable
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone, translation
+
+from events.models import OutboundEmail, Registration
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+# While one sender holds a message, others leave it alone for this long.
+LEASE = timedelta(minutes=5)
+
+Builder = Callable[[OutboundEmail], EmailMultiAlternatives]
+BUILDERS: dict[str, Builder] = {}
+
+
+def builder(kind: str) -> Callable[[Builder], Builder]:
+    def register(function: Builder) -> Builder:
+        BUILDERS[kind] = function
+        return function
+
+    return register
+
+
+def queue(kind: str, *, to: str, registration: Registration | None = None, context: dict | None = None) -> OutboundEmail:
+    """Store a message to send once the surrounding transaction commits."""
+    if kind not in BUILDERS:
+        raise ValueError(f"no e-mail builder for {kind!r}")
+    email = OutboundEmail.objects.create(kind=kind, to=to, registration=registration, context=context or {})
+    if settings.EMAIL_DELIVERY == "inline":
+        transaction.on_commit(lambda: deliver(email.pk))
+    return email
+
+
+def _claim(email_id: int) -> bool:
+    """Take a due message for this sender (a conditional update, safe with several senders)."""
+    now = timezone.now()
+    return bool(
+        OutboundEmail.objects.filter(
+            pk=email_id, sent_at__isnull=True, next_attempt_at__lte=now, attempts__lt=MAX_ATTEMPTS
+        ).update(next_attempt_at=now + LEASE, attempts=F("attempts") + 1)
+    )
+
+
+def deliver(email_id: int) -> bool:
+    """Render and send one message. True when it went out; errors are recorded, never raised."""
+    if not _claim(email_id):
+        return False
+    email = OutboundEmail.objects.select_related("registration").get(pk=email_id)
+    try:
+        with translation.override(settings.LANGUAGE_CODE):
+            message = BUILDERS[email.kind](email)
+            message.send()
+    except Exception as error:  # any transport or rendering failure: keep it for a retry
+        backoff = timedelta(minutes=min(2 ** (email.attempts - 1), 60))
+        OutboundEmail.objects.filter(pk=email.pk).update(
+            next_attempt_at=timezone.now() + backoff, last_error=f"{type(error).__name__}: {error}"[:2000]
+        )
+        logger.warning("e-mail %s (%s) not sent, attempt %s", email.pk, email.kind, email.attempts)
+        return False
+    # Secrets in the context are only needed to render; once sent they are not kept.
+    OutboundEmail.objects.filter(pk=email.pk).update(
+        sent_at=timezone.now(), subject=message.subject[:300], context={}, last_error=""
+    )
+    return True
+
+
+def due() -> "list[int]":
+    now = timezone.now()
+    return list(
+        OutboundEmail.objects.filter(
+            Q(sent_at__isnull=True), next_attempt_at__lte=now, attempts__lt=MAX_ATTEMPTS
+        ).values_list("pk", flat=True)[:500]
+    )
+
+
+def deliver_due() -> tuple[int, int]:
+    """Send everything that is due. Returns (sent, failed)."""
+    sent = failed = 0
+    for email_id in due():
+        if deliver(email_id):
+            sent += 1
+        else:
+            failed += 1
+    return sent, failed
+
+
+def message(email: OutboundEmail, *, subject: str, text: str, html: str = "") -> EmailMultiAlternatives:
+    """The common envelope for every builder."""
+    msg = EmailMultiAlternatives(subject=subject, body=text, to=[email.to])
+    if html:
+        msg.attach_alternative(html, "text/html")
+    return msg

@@ -1,0 +1,170 @@
+"""Wire shapes of the core: the API's schemas and the live messages built from them."""
+
+from datetime import date, datetime
+from typing import Literal
+
+from django.urls import reverse
+from ninja import Field, Schema
+
+from events.models import Booking, Registration, Role, Workshop
+
+
+class ErrorOut(Schema):
+    detail: str = Field(description="What went wrong, for people.")
+    code: str = Field(description="Stable machine-readable code, e.g. `email_taken`.")
+    errors: dict[str, list[str]] = Field(default_factory=dict, description="Messages per input field.")
+
+
+def error_responses(*codes: int) -> dict[int, type[ErrorOut]]:
+    """Declare error answers in the OpenAPI schema, e.g. `response={201: X, **error_responses(409, 422)}`."""
+    return dict.fromkeys(codes, ErrorOut)
+
+
+class EventOut(Schema):
+    name: str
+    slug: str
+    date: date
+    venue: str
+    venue_address: str
+    registration_open: bool
+    capacity: int
+    registered: int
+
+
+class RoundOut(Schema):
+    id: int
+    label: str
+    kind: str
+    starts_at: datetime
+    ends_at: datetime
+
+
+class RoomOut(Schema):
+    id: int
+    name: str
+
+
+class SpeakerOut(Schema):
+    name: str
+    role: str
+    organisation: str
+
+
+class WorkshopOut(Schema):
+    id: int
+    slug: str
+    title: str
+    description: str
+    theme: str
+    status: str
+    round: RoundOut
+    room: RoomOut
+    capacity: int
+    booked: int
+    waitlisted: int
+    sequence: int
+    speakers: list[SpeakerOut]
+
+
+class MunicipalityOut(Schema):
+    code: str
+    name: str
+    province: str
+
+
+RoleCode = Literal[tuple(Role.values)]  # type: ignore[valid-type]
+
+
+class RegistrationIn(Schema):
+    first_name: str = Field(max_length=100)
+    last_name: str = Field(max_length=100)
+    email: str = Field(max_length=254)
+    role: RoleCode  # type: ignore[valid-type]
+    municipality: str | None = Field(None, description="CBS code, e.g. GM0307.", max_length=6)
+    organisation: str = Field("", max_length=200, description="Required when no municipality is given.")
+    workshops: list[int] = Field(default_factory=list, description="Workshop ids, at most one per round.")
+    needs: str = Field("", max_length=1000)
+    directory_opt_in: bool = False
+
+
+class RegistrationChangeIn(Schema):
+    workshops: list[int] = Field(description="The complete new choice: at most one workshop per round.")
+
+
+class BookingOut(Schema):
+    id: int = Field(description="The workshop's id.")
+    slug: str
+    title: str
+    status: Literal["booked", "waitlisted"]
+    position: int | None = Field(None, description="Place in the waitlist, 1 = next in line.")
+
+
+class RegistrationOut(Schema):
+    reference: str
+    status: Literal["confirmed", "cancelled"]
+    manage_url: str
+    badge_url: str
+    ics_url: str
+    workshops: list[BookingOut]
+
+
+class RegistrationDetailOut(RegistrationOut):
+    first_name: str
+    last_name: str
+    email: str
+    role: str
+    municipality: MunicipalityOut | None
+    organisation: str
+    needs: str
+    directory_opt_in: bool
+    created_at: datetime
+
+
+def booking_out(booking: Booking) -> dict:
+    return {
+        "id": booking.workshop_id,
+        "slug": booking.workshop.slug,
+        "title": booking.workshop.title,
+        "status": booking.status,
+        "position": booking.waitlist_position(),
+    }
+
+
+def registration_out(registration: Registration, manage_token: str, absolute) -> dict:
+    """The answer to POST/GET registrations. `absolute` turns a path into a full URL."""
+    bookings = registration.bookings.select_related("workshop", "round").order_by("round__starts_at")
+    data = {
+        "reference": registration.reference,
+        "status": registration.status,
+        "manage_url": absolute(reverse("events:manage", args=[manage_token])),
+        "badge_url": absolute(reverse("events:badge_svg", args=[manage_token])),
+        "ics_url": absolute(reverse("events:personal_ics", args=[manage_token])),
+        "workshops": [booking_out(booking) for booking in bookings],
+    }
+    return data
+
+
+def workshop_message(workshop_id: int) -> dict:
+    workshop = Workshop.objects.programme_item(workshop_id)
+    return {"type": "workshop", "workshop": WorkshopOut.from_orm(workshop).model_dump(mode="json")}
+
+
+def registration_message(registration_id: int, action: str) -> dict:
+    registration = Registration.objects.select_related("municipality").get(pk=registration_id)
+    registered = Registration.objects.filter(
+        event_id=registration.event_id, status=Registration.Status.CONFIRMED
+    ).count()
+    return {
+        "type": "registration",
+        "action": action,
+        "registered": registered,
+        "registration": {
+            "reference": registration.reference,
+            "name": registration.full_name,
+            "role": registration.role,
+            "role_label": str(registration.get_role_display()),
+            "municipality": registration.affiliation,
+            "province": registration.municipality.province if registration.municipality_id else "",
+            "at": registration.updated_at.isoformat(),
+        },
+    }

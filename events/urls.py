@@ -1,0 +1,16 @@
+from django.urls import path
+
+from events import views
+
+app_name = "events"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("aanmelden/", views.register, name="register"),
+    path("r/<slug:token>/", views.manage, name="manage"),
+    path("r/<slug:token>/badge/", views.badge_page, name="badge_page"),
+    path("badge/<slug:token>.svg", views.badge_svg, name="badge_svg"),
+    path("badge/<slug:token>.png", views.badge_png, name="badge_png"),
+    path("ical/programme.ics", views.programme_ics, name="programme_ics"),
+    path("ical/r/<slug:token>.ics", views.personal_ics, name="personal_ics"),
+]

@@ -1,0 +1,113 @@
+"""Public pages: programme, registration, my registration, badge, calendars."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_http_methods
+
+from events import badges, ical, selectors, services
+from events.errors import RegistrationError
+from events.forms import RegistrationPageForm
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    event = selectors.current_event()
+    return render(
+        request,
+        "events/home.html",
+        {
+            "event": event,
+            "rounds": selectors.programme(event),
+            "registered": selectors.registered_count(event),
+            "registration_open": event.registration_is_open(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def register(request: HttpRequest) -> HttpResponse:
+    event = selectors.current_event()
+    form = RegistrationPageForm(request.POST or None, event=event)
+    if request.method == "POST" and form.is_valid():
+        data = {name: value for name, value in form.cleaned_data.items() if name != "privacy"}
+        try:
+            _registration, manage_token = services.register(event=event, **data)
+        except RegistrationError as error:
+            form.add_error(error.field, error.message)
+        else:
+            return redirect(reverse("events:manage", args=[manage_token]) + "?welkom=1")
+    return render(
+        request,
+        "events/register.html",
+        {
+            "event": event,
+            "form": form,
+            "rounds": [r for r in selectors.programme(event) if r.is_bookable],
+            "chosen": {value for key, value in request.POST.items() if key.startswith("round-")},
+            "registration_open": event.registration_is_open(),
+        },
+        status=422 if form.is_bound and form.errors else 200,
+    )
+
+
+def manage(request: HttpRequest, token: str) -> HttpResponse:
+    registration = selectors.registration_for_token(token)
+    bookings = list(
+        registration.bookings.select_related("workshop__room", "workshop__round").order_by("round__starts_at")
+    )
+    for booking in bookings:
+        booking.position = booking.waitlist_position()
+    return render(
+        request,
+        "events/manage.html",
+        {
+            "event": registration.event,
+            "registration": registration,
+            "bookings": bookings,
+            "token": token,
+            "welcome": "welkom" in request.GET,
+            "webcal_url": request.build_absolute_uri(reverse("events:personal_ics", args=[token])).replace(
+                "https://", "webcal://"
+            ).replace("http://", "webcal://"),
+        },
+    )
+
+
+def badge_page(request: HttpRequest, token: str) -> HttpResponse:
+    registration = selectors.registration_for_token(token)
+    return render(
+        request,
+        "events/badge.html",
+        {"event": registration.event, "registration": registration, "qr_svg": badges.qr_svg(registration.badge_secret)},
+    )
+
+
+@cache_control(private=True, max_age=3600)
+def badge_svg(request: HttpRequest, token: str) -> HttpResponse:
+    registration = selectors.registration_for_token(token)
+    return HttpResponse(badges.qr_svg(registration.badge_secret), content_type="image/svg+xml")
+
+
+@cache_control(private=True, max_age=3600)
+def badge_png(request: HttpRequest, token: str) -> HttpResponse:
+    registration = selectors.registration_for_token(token)
+    return HttpResponse(badges.qr_png(registration.badge_secret), content_type="image/png")
+
+
+def _calendar_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+def programme_ics(request: HttpRequest) -> HttpResponse:
+    event = selectors.current_event()
+    return _calendar_response(ical.programme_calendar(event), f"{event.slug}.ics")
+
+
+def personal_ics(request: HttpRequest, token: str) -> HttpResponse:
+    registration = selectors.registration_for_token(token)
+    return _calendar_response(ical.personal_calendar(registration), f"{registration.reference}.ics")
+
