@@ -4,6 +4,7 @@ from datetime import datetime
 from typing import Literal
 
 from django.db.models import Count, Q
+from django.utils import timezone
 from ninja import Field, Schema
 
 from checkin.models import CheckIn, Scan
@@ -74,7 +75,7 @@ def recent_scan_out(scan: Scan) -> dict:
         "municipality": scan.registration.affiliation if scan.registration else "",
         "place": scan.workshop.title if scan.workshop else "",
         "device": scan.device.name if scan.device else (scan.user.get_username() if scan.user else ""),
-        "scanned_at": scan.scanned_at.isoformat(),
+        "scanned_at": timezone.localtime(scan.scanned_at).isoformat(),
     }
 
 
@@ -137,6 +138,7 @@ class StatsOut(Schema):
     registered: int
     cancelled: int
     checked_in: int
+    not_arrived: int
     workshops: list[WorkshopStatsOut]
     arrivals_per_minute: list[ArrivalsOut]
     by_role: list[RoleStatsOut]

@@ -67,19 +67,26 @@ def stats(event: Event) -> dict:
             "checked_in": row["checked_in"],
         }
         for row in confirmed.values("role")
-        .annotate(registered=Count("id"), checked_in=Count("checkins", filter=Q(checkins__workshop__isnull=True)))
+        .annotate(
+            registered=Count("id", distinct=True),
+            checked_in=Count("checkins", filter=Q(checkins__workshop__isnull=True)),
+        )
         .order_by("-registered")
     ]
     by_province = [
         {"province": row["municipality__province"] or "", "registered": row["registered"], "checked_in": row["checked_in"]}
         for row in confirmed.values("municipality__province")
-        .annotate(registered=Count("id"), checked_in=Count("checkins", filter=Q(checkins__workshop__isnull=True)))
+        .annotate(
+            registered=Count("id", distinct=True),
+            checked_in=Count("checkins", filter=Q(checkins__workshop__isnull=True)),
+        )
         .order_by("-registered")
     ]
     return {
         "registered": totals["registered"],
         "cancelled": totals["cancelled"],
         "checked_in": checked_in,
+        "not_arrived": max(totals["registered"] - checked_in, 0),
         "workshops": workshops,
         "arrivals_per_minute": arrivals,
         "by_role": by_role,

@@ -27,9 +27,9 @@ def _error(request: HttpRequest, status: int, code: str, detail: str, errors: di
 
 
 def _field(location: tuple | list) -> str:
-    """Pydantic's ("body", "payload", "email") → "email"."""
+    """Pydantic's ("body", "payload", "workshops", 0) → "workshops": the field a form would mark."""
     parts = [str(part) for part in location if part not in ("body", "payload", "query", "path")]
-    return ".".join(parts) or "__all__"
+    return parts[0] if parts else "__all__"
 
 
 @api.exception_handler(InvalidInput)
@@ -68,4 +68,5 @@ def forbidden(request: HttpRequest, error: AuthorizationError):
 
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, error: HttpError):
-    return _error(request, error.status_code, "http_error", str(error))
+    code = {400: "bad_request", 405: "method_not_allowed", 429: "rate_limited"}.get(error.status_code, "http_error")
+    return _error(request, error.status_code, code, str(error))

@@ -1,7 +1,7 @@
 """Public API of the core: the event, its programme, municipalities, registrations."""
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 
 from events import selectors, services
 from events.errors import InvalidInput
@@ -58,7 +58,7 @@ def create_registration(request: HttpRequest, payload: RegistrationIn):
     if not form.is_valid():
         raise InvalidInput.from_form(form)
     registration, manage_token = services.register(event=event, **form.cleaned_data)
-    return 201, registration_out(registration, manage_token, request.build_absolute_uri)
+    return Status(201, registration_out(registration, manage_token, request.build_absolute_uri))
 
 
 @router.get(

@@ -7,6 +7,7 @@ app_name = "events"
 urlpatterns = [
     path("", views.home, name="home"),
     path("aanmelden/", views.register, name="register"),
+    path("privacy/", views.privacy, name="privacy"),
     path("r/<slug:token>/", views.manage, name="manage"),
     path("r/<slug:token>/badge/", views.badge_page, name="badge_page"),
     path("badge/<slug:token>.svg", views.badge_svg, name="badge_svg"),

@@ -43,12 +43,19 @@ def register(request: HttpRequest) -> HttpResponse:
         {
             "event": event,
             "form": form,
-            "rounds": [r for r in selectors.programme(event) if r.is_bookable],
-            "chosen": {value for key, value in request.POST.items() if key.startswith("round-")},
+            "rounds": _rounds_with_choice(event, request.POST),
             "registration_open": event.registration_is_open(),
         },
         status=422 if form.is_bound and form.errors else 200,
     )
+
+
+def _rounds_with_choice(event, data) -> list:
+    """Workshop rounds, each with the workshop id the form chose in it (`round.chosen`)."""
+    rounds = [round_ for round_ in selectors.programme(event) if round_.is_bookable]
+    for round_ in rounds:
+        round_.chosen = data.get(f"round-{round_.pk}", "")
+    return rounds
 
 
 def manage(request: HttpRequest, token: str) -> HttpResponse:
@@ -93,6 +100,10 @@ def badge_svg(request: HttpRequest, token: str) -> HttpResponse:
 def badge_png(request: HttpRequest, token: str) -> HttpResponse:
     registration = selectors.registration_for_token(token)
     return HttpResponse(badges.qr_png(registration.badge_secret), content_type="image/png")
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "events/privacy.html")
 
 
 def _calendar_response(content: bytes, filename: str) -> HttpResponse:
