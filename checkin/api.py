@@ -24,7 +24,9 @@ def _workshop(event: Event, workshop_id: int | None) -> Workshop | None:
 
 
 @router.post(
-    "checkin/redeem", response={200: ScanOut, **error_responses(400, 401, 404, 409, 422)}, summary="Check a badge in"
+    "checkin/redeem",
+    response={200: ScanOut, **error_responses(400, 401, 404, 409, 422)},
+    summary="Check a badge in",
 )
 def redeem(request: HttpRequest, payload: RedeemIn):
     event, device, user = scanner_of(request)
@@ -46,7 +48,11 @@ def redeem(request: HttpRequest, payload: RedeemIn):
 def undo(request: HttpRequest, payload: UndoIn):
     event, device, user = scanner_of(request)
     scan = services.undo(
-        event=event, secret=payload.secret, device=device, user=user, workshop=_workshop(event, payload.workshop)
+        event=event,
+        secret=payload.secret,
+        device=device,
+        user=user,
+        workshop=_workshop(event, payload.workshop),
     )
     return scan_out(scan)
 
@@ -69,7 +75,9 @@ class OfflineListOut(Schema):
 
 
 @router.get(
-    "checkin/list", response={200: OfflineListOut, **error_responses(401, 404)}, summary="Offline check-in list"
+    "checkin/list",
+    response={200: OfflineListOut, **error_responses(401, 404)},
+    summary="Offline check-in list",
 )
 def offline_list(request: HttpRequest):
     """Badge hashes (SHA-256 of the secret) and names, for scanning without the network."""

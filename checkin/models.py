@@ -16,8 +16,12 @@ class DeviceQuerySet(models.QuerySet):
 class Device(models.Model):
     """A phone or tablet at a door. Authenticates with a bearer token that is stored hashed."""
 
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="devices", verbose_name=_("event"))
-    name = models.CharField(_("name"), max_length=100, help_text=_("Named after its door, e.g. 'Entrance north'."))
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="devices", verbose_name=_("event")
+    )
+    name = models.CharField(
+        _("name"), max_length=100, help_text=_("Named after its door, e.g. 'Entrance north'.")
+    )
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
@@ -59,13 +63,16 @@ class Scan(models.Model):
     registration = models.ForeignKey(
         Registration, on_delete=models.SET_NULL, null=True, blank=True, related_name="scans"
     )
-    workshop = models.ForeignKey(Workshop, on_delete=models.SET_NULL, null=True, blank=True, related_name="scans")
+    workshop = models.ForeignKey(
+        Workshop, on_delete=models.SET_NULL, null=True, blank=True, related_name="scans"
+    )
     device = models.ForeignKey(Device, on_delete=models.SET_NULL, null=True, blank=True, related_name="scans")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    # Client-chosen; a retried upload with the same nonce gets the first answer back.
-    nonce = models.CharField(max_length=64, null=True, blank=True)
+    # Client-chosen; a retried upload with the same nonce gets the first answer back. NULL, not "",
+    # for scans without one, so that the unique index only covers real nonces.
+    nonce = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
     # When the door scanned it (differs from created_at for scans queued offline).
     scanned_at = models.DateTimeField()
     created_at = models.DateTimeField(auto_now_add=True)
@@ -75,7 +82,9 @@ class Scan(models.Model):
     class Meta:
         ordering = ["-scanned_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["nonce"], condition=Q(nonce__isnull=False), name="scan_unique_nonce")
+            models.UniqueConstraint(
+                fields=["nonce"], condition=Q(nonce__isnull=False), name="scan_unique_nonce"
+            )
         ]
         indexes = [models.Index(fields=["event", "-scanned_at"], name="scan_recent")]
 
@@ -87,9 +96,13 @@ class CheckIn(models.Model):
     """A person is in: at the entrance (no workshop) or in a workshop room. One per person per place."""
 
     registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="checkins")
-    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, null=True, blank=True, related_name="checkins")
+    workshop = models.ForeignKey(
+        Workshop, on_delete=models.CASCADE, null=True, blank=True, related_name="checkins"
+    )
     checked_in_at = models.DateTimeField()
-    device = models.ForeignKey(Device, on_delete=models.SET_NULL, null=True, blank=True, related_name="checkins")
+    device = models.ForeignKey(
+        Device, on_delete=models.SET_NULL, null=True, blank=True, related_name="checkins"
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

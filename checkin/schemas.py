@@ -11,10 +11,15 @@ from checkin.models import CheckIn, Scan
 
 
 class RedeemIn(Schema):
-    secret: str = Field(min_length=1, max_length=200, description="What the QR holds (`DLD1:…`) or the bare secret.")
+    secret: str = Field(
+        min_length=1, max_length=200, description="What the QR holds (`DLD1:…`) or the bare secret."
+    )
     workshop: int | None = Field(None, description="Workshop id; none means the entrance.")
     nonce: str | None = Field(
-        None, min_length=8, max_length=64, description="Client-chosen id: a retry with the same nonce gets the first answer."
+        None,
+        min_length=8,
+        max_length=64,
+        description="Client-chosen id: a retry with the same nonce gets the first answer.",
     )
     scanned_at: datetime | None = Field(None, description="When a queued offline scan was made.")
 

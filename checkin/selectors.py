@@ -74,7 +74,11 @@ def stats(event: Event) -> dict:
         .order_by("-registered")
     ]
     by_province = [
-        {"province": row["municipality__province"] or "", "registered": row["registered"], "checked_in": row["checked_in"]}
+        {
+            "province": row["municipality__province"] or "",
+            "registered": row["registered"],
+            "checked_in": row["checked_in"],
+        }
         for row in confirmed.values("municipality__province")
         .annotate(
             registered=Count("id", distinct=True),
@@ -124,7 +128,9 @@ def offline_list(event: Event) -> dict:
                 "role_label": str(registration.get_role_display()),
                 "municipality": registration.affiliation,
                 "status": registration.status,
-                "workshops": [b.workshop_id for b in registration.bookings.all() if b.status == Booking.Status.BOOKED],
+                "workshops": [
+                    b.workshop_id for b in registration.bookings.all() if b.status == Booking.Status.BOOKED
+                ],
                 "checked_in": any(c.workshop_id is None for c in registration.checkins.all()),
                 "workshops_checked_in": [c.workshop_id for c in registration.checkins.all() if c.workshop_id],
             }

@@ -30,7 +30,9 @@ class CheckinError(ServiceError):
 def create_device(*, event: Event, name: str, created_by=None) -> tuple[Device, str]:
     """A new scanner device and its bearer token; the token exists in the clear only here."""
     token = secrets.token_urlsafe(32)
-    device = Device.objects.create(event=event, name=name, token_hash=secret_hash(token), created_by=created_by)
+    device = Device.objects.create(
+        event=event, name=name, token_hash=secret_hash(token), created_by=created_by
+    )
     return device, token
 
 
@@ -61,9 +63,12 @@ def _decide(registration: Registration | None, workshop: Workshop | None) -> tup
         return Scan.Status.UNKNOWN, None
     if not registration.is_confirmed:
         return Scan.Status.CANCELLED, None
-    if workshop is not None and not Booking.objects.filter(
-        registration=registration, workshop=workshop, status=Booking.Status.BOOKED
-    ).exists():
+    if (
+        workshop is not None
+        and not Booking.objects.filter(
+            registration=registration, workshop=workshop, status=Booking.Status.BOOKED
+        ).exists()
+    ):
         return Scan.Status.NOT_BOOKED, None
     first = (
         CheckIn.objects.filter(registration=registration, workshop=workshop)
@@ -138,7 +143,9 @@ def redeem(
     raise AssertionError("unreachable")
 
 
-def undo(*, event: Event, secret: str, device: Device | None = None, user=None, workshop: Workshop | None = None) -> Scan:
+def undo(
+    *, event: Event, secret: str, device: Device | None = None, user=None, workshop: Workshop | None = None
+) -> Scan:
     """Take back a check-in (a wrong badge at the door). Recorded like any scan."""
     now = timezone.now()
     with transaction.atomic():

@@ -23,7 +23,9 @@ api.add_router("", checkin_router)
 
 
 def _error(request: HttpRequest, status: int, code: str, detail: str, errors: dict | None = None):
-    return api.create_response(request, {"detail": detail, "code": code, "errors": errors or {}}, status=status)
+    return api.create_response(
+        request, {"detail": detail, "code": code, "errors": errors or {}}, status=status
+    )
 
 
 def _field(location: tuple | list) -> str:
@@ -68,5 +70,7 @@ def forbidden(request: HttpRequest, error: AuthorizationError):
 
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, error: HttpError):
-    code = {400: "bad_request", 405: "method_not_allowed", 429: "rate_limited"}.get(error.status_code, "http_error")
+    code = {400: "bad_request", 405: "method_not_allowed", 429: "rate_limited"}.get(
+        error.status_code, "http_error"
+    )
     return _error(request, error.status_code, code, str(error))

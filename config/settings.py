@@ -168,7 +168,9 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Dag van de Lokale Democratie <noreply@example.org>")
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DEFAULT_FROM_EMAIL", "Dag van de Lokale Democratie <noreply@example.org>"
+)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # "inline": send right after the registration commits (failures stay in the outbox for
 # `manage.py send_outbox`); "worker": only `manage.py send_outbox --loop` sends.

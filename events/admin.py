@@ -1,7 +1,17 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from events.models import Booking, Event, Municipality, OutboundEmail, Registration, Room, Round, Speaker, Workshop
+from events.models import (
+    Booking,
+    Event,
+    Municipality,
+    OutboundEmail,
+    Registration,
+    Room,
+    Round,
+    Speaker,
+    Workshop,
+)
 
 
 @admin.register(Event)
@@ -48,10 +58,25 @@ class BookingInline(admin.TabularInline):
 
 @admin.register(Registration)
 class RegistrationAdmin(admin.ModelAdmin):
-    list_display = ["reference", "last_name", "first_name", "role", "municipality", "organisation", "status", "created_at"]
+    list_display = [
+        "reference",
+        "last_name",
+        "first_name",
+        "role",
+        "municipality",
+        "organisation",
+        "status",
+        "created_at",
+    ]
     list_filter = ["event", "status", "role", "municipality__province"]
     search_fields = ["reference", "last_name", "first_name", "email", "organisation", "municipality__name"]
-    readonly_fields = ["reference", "privacy_accepted_at", "directory_opt_in_at", "created_at", "cancelled_at"]
+    readonly_fields = [
+        "reference",
+        "privacy_accepted_at",
+        "directory_opt_in_at",
+        "created_at",
+        "cancelled_at",
+    ]
     autocomplete_fields = ["municipality"]
     inlines = [BookingInline]
 
@@ -69,7 +94,17 @@ class OutboundEmailAdmin(admin.ModelAdmin):
     list_filter = ["kind", ("sent_at", admin.EmptyFieldListFilter)]
     search_fields = ["to", "subject"]
     exclude = ["context"]  # may hold a manage token until sent
-    readonly_fields = ["kind", "to", "registration", "subject", "created_at", "sent_at", "attempts", "next_attempt_at", "last_error"]
+    readonly_fields = [
+        "kind",
+        "to",
+        "registration",
+        "subject",
+        "created_at",
+        "sent_at",
+        "attempts",
+        "next_attempt_at",
+        "last_error",
+    ]
 
     @admin.display(description=_("sent"), boolean=True)
     def is_sent(self, email: OutboundEmail) -> bool:

@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from events import badges, ical, mail
-from events.models import OutboundEmail
 from events.links import absolute_url
+from events.models import OutboundEmail
 
 
 @mail.builder("registration_confirmation")
@@ -45,4 +45,3 @@ def registration_confirmation(email: OutboundEmail):
     message.attach(badge)
     message.attach(f"{registration.reference}.ics", ical.personal_calendar(registration), "text/calendar")
     return message
-

@@ -8,7 +8,9 @@ class ServiceError(Exception):
 
     status = 409
 
-    def __init__(self, code: str, message: str | Promise = "", *, field: str | None = None, status: int | None = None):
+    def __init__(
+        self, code: str, message: str | Promise = "", *, field: str | None = None, status: int | None = None
+    ):
         super().__init__(code)
         self.code = code
         self.message = str(message) if message else code

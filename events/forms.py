@@ -83,7 +83,11 @@ class RegistrationForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if not cleaned.get("municipality") and not cleaned.get("organisation", "").strip() and "municipality" not in self.errors:
+        if (
+            not cleaned.get("municipality")
+            and not cleaned.get("organisation", "").strip()
+            and "municipality" not in self.errors
+        ):
             self.add_error(
                 "organisation", _("Choose your municipality, or name the organisation you come from.")
             )
@@ -94,7 +98,9 @@ class RegistrationPageForm(RegistrationForm):
     """The web form also asks for explicit consent to the privacy statement."""
 
     privacy = forms.BooleanField(
-        label=_("I have read the privacy statement and agree that my registration is processed for this event"),
+        label=_(
+            "I have read the privacy statement and agree that my registration is processed for this event"
+        ),
         required=True,
         error_messages={"required": _("Without your consent we cannot register you.")},
     )

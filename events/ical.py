@@ -95,7 +95,11 @@ def _vevent(workshop: Workshop, event: Event, stamp: datetime) -> icalendar.Even
 
 
 def _workshops(event: Event):
-    return Workshop.objects.filter(round__event=event).select_related("round", "room").prefetch_related("speakers")
+    return (
+        Workshop.objects.filter(round__event=event)
+        .select_related("round", "room")
+        .prefetch_related("speakers")
+    )
 
 
 def programme_calendar(event: Event) -> bytes:
@@ -110,7 +114,9 @@ def personal_workshops(registration: Registration) -> list[Workshop]:
     """An attendee's day: the plenary sessions and the workshops they have a seat in."""
     if not registration.is_confirmed:
         return []
-    booked = Booking.objects.filter(registration=registration, status=Booking.Status.BOOKED).values("workshop")
+    booked = Booking.objects.filter(registration=registration, status=Booking.Status.BOOKED).values(
+        "workshop"
+    )
     plenary = _workshops(registration.event).filter(round__kind="plenary")
     seats = _workshops(registration.event).filter(pk__in=booked)
     return sorted([*plenary, *seats], key=lambda workshop: (workshop.round.starts_at, workshop.title))
@@ -130,4 +136,3 @@ def workshop_calendar(workshop: Workshop) -> bytes:
     calendar = _calendar(event, workshop.title)
     calendar.add_component(_vevent(workshop, event, timezone.now().astimezone(UTC)))
     return _finish(calendar, event)
-

@@ -36,7 +36,9 @@ def builder(kind: str) -> Callable[[Builder], Builder]:
     return register
 
 
-def queue(kind: str, *, to: str, registration: Registration | None = None, context: dict | None = None) -> OutboundEmail:
+def queue(
+    kind: str, *, to: str, registration: Registration | None = None, context: dict | None = None
+) -> OutboundEmail:
     """Store a message to send once the surrounding transaction commits."""
     if kind not in BUILDERS:
         raise ValueError(f"no e-mail builder for {kind!r}")

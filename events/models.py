@@ -124,7 +124,9 @@ class Round(models.Model):
         verbose_name = _("round")
         verbose_name_plural = _("rounds")
         constraints = [
-            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="round_ends_after_start")
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="round_ends_after_start"
+            )
         ]
 
     def __str__(self) -> str:
@@ -147,7 +149,9 @@ class Theme(models.TextChoices):
 
 
 class Speaker(models.Model):
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="speakers", verbose_name=_("event"))
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="speakers", verbose_name=_("event")
+    )
     name = models.CharField(_("name"), max_length=200)
     role = models.CharField(_("role"), max_length=200, blank=True)
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
@@ -178,7 +182,12 @@ class WorkshopQuerySet(models.QuerySet):
         )
 
     def programme_item(self, workshop_id: int) -> "Workshop":
-        return self.select_related("round", "room").prefetch_related("speakers").with_counts().get(pk=workshop_id)
+        return (
+            self.select_related("round", "room")
+            .prefetch_related("speakers")
+            .with_counts()
+            .get(pk=workshop_id)
+        )
 
 
 class Workshop(models.Model):
@@ -190,14 +199,18 @@ class Workshop(models.Model):
 
     # The calendar UID: never derived from host, room or time, and kept across export/import.
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="workshops", verbose_name=_("round"))
+    round = models.ForeignKey(
+        Round, on_delete=models.PROTECT, related_name="workshops", verbose_name=_("round")
+    )
     room = models.ForeignKey(Room, on_delete=models.PROTECT, related_name="workshops", verbose_name=_("room"))
     slug = models.SlugField(_("slug"), max_length=80)
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     theme = models.CharField(_("theme"), max_length=40, choices=Theme.choices, blank=True)
     capacity = models.PositiveIntegerField(_("capacity"))
-    speakers = models.ManyToManyField(Speaker, blank=True, related_name="workshops", verbose_name=_("speakers"))
+    speakers = models.ManyToManyField(
+        Speaker, blank=True, related_name="workshops", verbose_name=_("speakers")
+    )
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.SCHEDULED)
     # Bumped on every change attendees should see; the iCalendar SEQUENCE.
     sequence = models.PositiveIntegerField(_("sequence"), default=0, editable=False)
@@ -213,7 +226,9 @@ class Workshop(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["round", "slug"], name="workshop_unique_slug_per_round"),
             models.UniqueConstraint(
-                fields=["round", "room"], condition=Q(status="scheduled"), name="workshop_one_per_room_and_round"
+                fields=["round", "room"],
+                condition=Q(status="scheduled"),
+                name="workshop_one_per_room_and_round",
             ),
         ]
 
@@ -320,7 +335,9 @@ class Booking(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
-        constraints = [models.UniqueConstraint(fields=["registration", "round"], name="booking_one_per_round")]
+        constraints = [
+            models.UniqueConstraint(fields=["registration", "round"], name="booking_one_per_round")
+        ]
         indexes = [models.Index(fields=["workshop", "status", "created_at"], name="booking_waitlist_order")]
 
     def __str__(self) -> str:

@@ -38,7 +38,11 @@ def search_municipalities(query: str = "") -> QuerySet[Municipality]:
     code = query.upper()
     if code.startswith("GM") or code.isdigit():
         digits = code.removeprefix("GM")
-        return municipalities.filter(code__startswith="GM" + digits) if digits.isdigit() else municipalities.none()
+        return (
+            municipalities.filter(code__startswith="GM" + digits)
+            if digits.isdigit()
+            else municipalities.none()
+        )
     return municipalities.filter(
         Q(name__istartswith=query) | Q(name__icontains=" " + query) | Q(name__icontains="-" + query)
     )

@@ -40,7 +40,10 @@ def check_one_per_round(workshops: Iterable[Workshop]) -> None:
     for workshop in workshops:
         if workshop.round_id in seen:
             raise RegistrationError(
-                "two_workshops_in_round", _("Choose at most one workshop per round."), field="workshops", status=422
+                "two_workshops_in_round",
+                _("Choose at most one workshop per round."),
+                field="workshops",
+                status=422,
             )
         seen.add(workshop.round_id)
 
@@ -126,7 +129,10 @@ def _book(registration: Registration, workshops: list[Workshop]) -> list[Booking
     ids = sorted(workshop.pk for workshop in workshops)
     # Locked in id order, so two registrations never wait for each other's workshops crosswise.
     locked = list(
-        Workshop.objects.select_for_update(of=("self",)).select_related("round").filter(pk__in=ids).order_by("pk")
+        Workshop.objects.select_for_update(of=("self",))
+        .select_related("round")
+        .filter(pk__in=ids)
+        .order_by("pk")
     )
     taken = dict(
         Booking.objects.filter(workshop_id__in=ids, status=Booking.Status.BOOKED)

@@ -74,9 +74,9 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
             "bookings": bookings,
             "token": token,
             "welcome": "welkom" in request.GET,
-            "webcal_url": request.build_absolute_uri(reverse("events:personal_ics", args=[token])).replace(
-                "https://", "webcal://"
-            ).replace("http://", "webcal://"),
+            "webcal_url": request.build_absolute_uri(reverse("events:personal_ics", args=[token]))
+            .replace("https://", "webcal://")
+            .replace("http://", "webcal://"),
         },
     )
 
@@ -86,7 +86,11 @@ def badge_page(request: HttpRequest, token: str) -> HttpResponse:
     return render(
         request,
         "events/badge.html",
-        {"event": registration.event, "registration": registration, "qr_svg": badges.qr_svg(registration.badge_secret)},
+        {
+            "event": registration.event,
+            "registration": registration,
+            "qr_svg": badges.qr_svg(registration.badge_secret),
+        },
     )
 
 
@@ -121,4 +125,3 @@ def programme_ics(request: HttpRequest) -> HttpResponse:
 def personal_ics(request: HttpRequest, token: str) -> HttpResponse:
     registration = selectors.registration_for_token(token)
     return _calendar_response(ical.personal_calendar(registration), f"{registration.reference}.ics")
-

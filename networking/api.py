@@ -11,6 +11,8 @@ from networking.schemas import OfferOut
 router = Router(tags=["networking"])
 
 
-@router.get("offers", response={200: list[OfferOut], **error_responses(404)}, summary="Offers and places taken")
+@router.get(
+    "offers", response={200: list[OfferOut], **error_responses(404)}, summary="Offers and places taken"
+)
 def list_offers(request: HttpRequest):
     return selectors.offers(current_event())

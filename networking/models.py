@@ -43,7 +43,9 @@ class Signup(models.Model):
         ACCEPTED = "accepted", _("accepted")
         WAITLISTED = "waitlisted", _("waitlisted")
 
-    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="signups", verbose_name=_("offer"))
+    offer = models.ForeignKey(
+        Offer, on_delete=models.CASCADE, related_name="signups", verbose_name=_("offer")
+    )
     municipality = models.ForeignKey(
         Municipality, on_delete=models.PROTECT, related_name="signups", verbose_name=_("municipality")
     )

@@ -17,9 +17,11 @@ USES_REDIS = bool(settings.REDIS_URL)
 
 requires_postgres = pytest.mark.skipif(
     not USES_POSTGRES,
-    reason="needs PostgreSQL for real row locks: set DATABASE_URL=postgres://… (SQLite serialises all writers)",
+    reason="needs PostgreSQL for real row locks: set DATABASE_URL=postgres://… (SQLite serialises writers)",
 )
-requires_redis = pytest.mark.skipif(not USES_REDIS, reason="needs Redis: set REDIS_URL=redis://127.0.0.1:6379/0")
+requires_redis = pytest.mark.skipif(
+    not USES_REDIS, reason="needs Redis: set REDIS_URL=redis://127.0.0.1:6379/0"
+)
 
 
 def at(hour: int, minute: int = 0, day: int = 16) -> datetime:
@@ -35,7 +37,10 @@ def municipalities(db) -> dict[str, Municipality]:
         ("GM0518", "'s-Gravenhage", "Zuid-Holland"),
         ("GM0080", "Leeuwarden", "Fryslân"),
     ]
-    return {code: Municipality.objects.create(code=code, name=name, province=province) for code, name, province in rows}
+    return {
+        code: Municipality.objects.create(code=code, name=name, province=province)
+        for code, name, province in rows
+    }
 
 
 @pytest.fixture
@@ -58,13 +63,20 @@ def programme(event) -> dict:
     hall = Room.objects.create(event=event, name="Grote Zaal", capacity=800)
     room_a = Room.objects.create(event=event, name="Zaal A", capacity=40)
     room_b = Room.objects.create(event=event, name="Zaal B", capacity=30)
-    opening = Round.objects.create(event=event, label="Opening", kind="plenary", starts_at=at(10), ends_at=at(10, 45))
+    opening = Round.objects.create(
+        event=event, label="Opening", kind="plenary", starts_at=at(10), ends_at=at(10, 45)
+    )
     first = Round.objects.create(event=event, label="Ronde 1", starts_at=at(11), ends_at=at(12))
     second = Round.objects.create(event=event, label="Ronde 2", starts_at=at(13), ends_at=at(14))
 
     def workshop(slug, round_, room, capacity, theme="krachtige-gemeenteraad"):
         return Workshop.objects.create(
-            slug=slug, title=slug.replace("-", " ").title(), round=round_, room=room, capacity=capacity, theme=theme
+            slug=slug,
+            title=slug.replace("-", " ").title(),
+            round=round_,
+            room=room,
+            capacity=capacity,
+            theme=theme,
         )
 
     return {
@@ -130,4 +142,3 @@ def _fresh_channel_layers():
     channel_layers.backends.clear()
     yield
     channel_layers.backends.clear()
-

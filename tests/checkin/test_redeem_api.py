@@ -107,7 +107,9 @@ def test_same_nonce_returns_the_first_answer(api, scanner_headers, attendee):
 def test_a_nonce_of_another_device_is_a_conflict(api, scanner_headers, attendee, event):
     scan(api, scanner_headers, attendee.badge_secret, nonce="queue-item-0002")
     _device, other_token = services_create_device(event)
-    response = scan(api, {"HTTP_AUTHORIZATION": f"Bearer {other_token}"}, attendee.badge_secret, nonce="queue-item-0002")
+    response = scan(
+        api, {"HTTP_AUTHORIZATION": f"Bearer {other_token}"}, attendee.badge_secret, nonce="queue-item-0002"
+    )
     assert response.status_code == 409
     assert response.json()["code"] == "nonce_reused"
 
@@ -120,14 +122,21 @@ def services_create_device(event):
 
 def test_offline_scan_keeps_its_time(api, scanner_headers, attendee):
     scanned_at = timezone.now() - timedelta(minutes=7)
-    body = scan(api, scanner_headers, attendee.badge_secret, nonce="offline-000001", scanned_at=scanned_at.isoformat()).json()
+    body = scan(
+        api, scanner_headers, attendee.badge_secret, nonce="offline-000001", scanned_at=scanned_at.isoformat()
+    ).json()
 
     assert body["status"] == "ok"
     assert CheckIn.objects.get().checked_in_at == scanned_at.replace(microsecond=scanned_at.microsecond)
 
 
 def test_a_scan_from_the_future_is_dated_now(event, attendee, scanner):
-    made = redeem(event=event, secret=attendee.badge_secret, device=scanner[0], scanned_at=timezone.now() + timedelta(hours=2))
+    made = redeem(
+        event=event,
+        secret=attendee.badge_secret,
+        device=scanner[0],
+        scanned_at=timezone.now() + timedelta(hours=2),
+    )
     assert made.scanned_at <= timezone.now()
 
 
@@ -148,7 +157,13 @@ def test_device_last_seen_is_recorded(api, scanner_headers, scanner, attendee):
 
 @pytest.mark.parametrize(
     "payload",
-    [{}, {"secret": ""}, {"secret": "x" * 500}, {"secret": "ABC", "workshop": "een"}, {"secret": "ABC", "nonce": "kort"}],
+    [
+        {},
+        {"secret": ""},
+        {"secret": "x" * 500},
+        {"secret": "ABC", "workshop": "een"},
+        {"secret": "ABC", "nonce": "kort"},
+    ],
 )
 def test_bad_redeem_input_is_422(api, scanner_headers, attendee, payload):
     response = post_json(api, REDEEM, payload, **scanner_headers)
@@ -208,7 +223,11 @@ def test_offline_list_holds_hashes_and_names_only(api, scanner_headers, attendee
 
 def test_stats(api, scanner_headers, attendee, programme, event, municipalities):
     services.register(
-        event=event, first_name="Piet", last_name="Pieters", email="piet@x.example", role="raadslid",
+        event=event,
+        first_name="Piet",
+        last_name="Pieters",
+        email="piet@x.example",
+        role="raadslid",
         municipality=municipalities["GM0363"],
     )
     scan(api, scanner_headers, attendee.badge_secret)
@@ -224,7 +243,10 @@ def test_stats(api, scanner_headers, attendee, programme, event, municipalities)
         "wethouder": (1, 1),
         "raadslid": (1, 0),
     }
-    assert {row["province"]: row["registered"] for row in body["by_province"]} == {"Utrecht": 1, "Noord-Holland": 1}
+    assert {row["province"]: row["registered"] for row in body["by_province"]} == {
+        "Utrecht": 1,
+        "Noord-Holland": 1,
+    }
 
 
 def test_stats_need_staff(api, attendee):

@@ -1,12 +1,12 @@
 """The public pages work without JavaScript: programme, registration form, my registration, badge."""
 
 import re
+from io import BytesIO
 
 import pytest
 import zxingcpp
 from django.core import mail
 from PIL import Image
-from io import BytesIO
 
 from events.models import Registration
 
@@ -54,7 +54,11 @@ def test_register_through_the_form(client, programme, django_capture_on_commit_c
     registration = Registration.objects.get()
     assert response.status_code == 302
     token = re.match(r"^/r/([\w-]+)/\?welkom=1$", response["Location"]).group(1)
-    assert (registration.first_name, registration.role, registration.municipality_id) == ("Fatima", "griffier", "GM0599")
+    assert (registration.first_name, registration.role, registration.municipality_id) == (
+        "Fatima",
+        "griffier",
+        "GM0599",
+    )
     assert [b.workshop_id for b in registration.bookings.all()] == [programme["small"].pk]
     assert len(mail.outbox) == 1
 
@@ -97,12 +101,16 @@ def test_badge_images_hold_the_payload(client, programme):
 
     assert png["Content-Type"] == "image/png" and svg["Content-Type"] == "image/svg+xml"
     decoded = zxingcpp.read_barcodes(Image.open(BytesIO(png.content)))
-    assert [(code.text, code.format.name) for code in decoded] == [(f"DLD1:{registration.badge_secret}", "QRCode")]
+    assert [(code.text, code.format.name) for code in decoded] == [
+        (f"DLD1:{registration.badge_secret}", "QRCode")
+    ]
     assert svg.content.startswith(b"<svg") and b"<path" in svg.content
     assert "Fatima El Amrani" in page and "Griffier" in page and "Rotterdam" in page and "<svg" in page
 
 
-@pytest.mark.parametrize("path", ["/r/{}/", "/r/{}/badge/", "/badge/{}.svg", "/badge/{}.png", "/ical/r/{}.ics"])
+@pytest.mark.parametrize(
+    "path", ["/r/{}/", "/r/{}/badge/", "/badge/{}.svg", "/badge/{}.png", "/ical/r/{}.ics"]
+)
 def test_unknown_tokens_are_404(client, programme, path):
     assert client.get(path.format("onbekend-token-1234567890")).status_code == 404
 

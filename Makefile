@@ -1,0 +1,44 @@
+# The two commands for the day: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+HOST ?= 127.0.0.1
+# `make run` is the demo on one machine: debug on, console e-mail. Production: see README.
+RUN_ENV := DEBUG=$${DEBUG:-1}
+
+.PHONY: install run test lint bench messages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
+	$(RUN_ENV) $(BIN)/python manage.py seed_demo --attendees $${ATTENDEES:-120}
+	$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	@echo "Serving on http://$(HOST):$(PORT)/ (staff pages: log in at /admin/)"
+	$(RUN_ENV) $(BIN)/daphne -b $(HOST) -p $(PORT) config.asgi:application
+
+lint: install
+	$(BIN)/ruff check .
+
+test: install lint
+	$(BIN)/python -m pytest
+
+bench: install
+	$(BIN)/python -m bench
+
+# Update the Dutch catalogue after changing UI text; fill in the new msgstr, then compile.
+messages: install
+	$(BIN)/python manage.py makemessages -l nl --ignore=.venv --ignore=tests --ignore=bench --ignore=staticfiles
+	$(BIN)/python manage.py compilemessages -l nl
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache test_db_*.sqlite3*

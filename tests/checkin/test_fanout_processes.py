@@ -1,0 +1,64 @@
+"""Two daphne processes sharing Redis: a scan handled by process A reaches a dashboard on process B."""
+
+import asyncio
+import json
+import urllib.request
+
+import pytest
+import websockets
+from channels.db import database_sync_to_async as in_thread
+
+from events import services
+from tests.conftest import requires_redis
+from tests.live import daphne
+
+pytestmark = [requires_redis, pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
+
+
+def post(url: str, body: dict, token: str) -> dict:
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read())
+
+
+async def test_checkin_on_a_reaches_a_dashboard_on_b(programme, event, municipalities, scanner):
+    registration, _token = await in_thread(services.register)(
+        event=event,
+        first_name="Kees",
+        last_name="de Boer",
+        email="kees@x.example",
+        role="griffier",
+        municipality=municipalities["GM0599"],
+    )
+    _device, token = scanner
+    with daphne() as server_a, daphne() as server_b:
+        socket_url = server_b.replace("http://", "ws://") + "/ws/dashboard/"
+        async with websockets.connect(
+            socket_url, additional_headers={"Authorization": f"Bearer {token}"}
+        ) as socket:
+            snapshot = json.loads(await asyncio.wait_for(socket.recv(), 10))
+            assert (snapshot["type"], snapshot["stats"]["checked_in"]) == ("snapshot", 0)
+
+            answer = await asyncio.to_thread(
+                post, f"{server_a}/api/v1/checkin/redeem", {"secret": registration.badge_secret}, token
+            )
+            assert answer["status"] == "ok"
+
+            message = json.loads(await asyncio.wait_for(socket.recv(), 10))
+            assert (message["type"], message["checked_in"], message["scan"]["name"]) == (
+                "checkin",
+                1,
+                "Kees de Boer",
+            )
+
+
+async def test_anonymous_socket_on_a_real_server_is_refused(programme):
+    with daphne() as server:
+        with pytest.raises(websockets.exceptions.InvalidStatus) as refused:
+            async with websockets.connect(server.replace("http://", "ws://") + "/ws/dashboard/"):
+                pass
+        assert refused.value.response.status_code == 403

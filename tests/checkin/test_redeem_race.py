@@ -1,0 +1,62 @@
+"""Twenty scanners redeem the same badge at once: exactly one `ok` (PostgreSQL row locks)."""
+
+import pytest
+
+from checkin.models import CheckIn, Scan
+from checkin.services import create_device, redeem
+from events import services
+from tests.concurrency import race
+from tests.conftest import requires_postgres
+
+pytestmark = [requires_postgres, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def badge(programme, event, municipalities):
+    registration, _token = services.register(
+        event=event,
+        first_name="Sanne",
+        last_name="Bakker",
+        email="sanne@race.example",
+        role="raadslid",
+        municipality=municipalities["GM0307"],
+        workshops=[programme["raad"]],
+    )
+    return registration
+
+
+def test_twenty_scanners_one_badge_one_ok(event, badge):
+    devices = [create_device(event=event, name=f"Deur {i}")[0] for i in range(20)]
+
+    results = race(lambda i: redeem(event=event, secret=badge.badge_secret, device=devices[i]).status, 20)
+
+    assert sorted(results) == ["already_checked_in"] * 19 + ["ok"]
+    assert CheckIn.objects.filter(registration=badge).count() == 1
+    assert Scan.objects.count() == 20
+
+
+def test_one_nonce_uploaded_twenty_times_is_one_scan(event, badge):
+    device, _token = create_device(event=event, name="Offline deur")
+
+    results = race(
+        lambda i: redeem(event=event, secret=badge.badge_secret, device=device, nonce="wachtrij-42").pk, 20
+    )
+
+    assert len(set(results)) == 1
+    assert Scan.objects.count() == 1
+    assert CheckIn.objects.count() == 1
+
+
+def test_workshop_door_race(event, badge, programme):
+    devices = [create_device(event=event, name=f"Zaal {i}")[0] for i in range(20)]
+
+    results = race(
+        lambda i: (
+            redeem(
+                event=event, secret=badge.badge_secret, device=devices[i], workshop=programme["raad"]
+            ).status
+        ),
+        20,
+    )
+
+    assert sorted(results) == ["already_checked_in"] * 19 + ["ok"]
