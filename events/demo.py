@@ -24,7 +24,6 @@ from django.utils.text import slugify
 from events.models import (
     Event,
     Municipality,
-    OutboundEmail,
     Registration,
     Role,
     Room,
@@ -755,8 +754,8 @@ def demo_registrations(event: Event):
 def seed_attendees(event: Event, count: int) -> int:
     """Make sure `count` demo attendees are registered. Returns how many were added.
 
-    They are registered through the real service, one transaction each; their confirmation
-    e-mail is taken out of the outbox in that same transaction, so nothing is ever sent to them.
+    They are registered through the real service (capacity and waitlists are real), as an
+    organiser would import them: outside the registration window and without e-mail.
     """
     missing = count - demo_registrations(event).count()
     if missing <= 0:
@@ -787,21 +786,21 @@ def seed_attendees(event: Event, count: int) -> int:
             if office in offices_filled:
                 person = replace(person, role=Role.COUNCILLOR)
             offices_filled.add(office)
-        with transaction.atomic():
-            registration, _token = register(
-                event=event,
-                first_name=person.first_name,
-                last_name=person.last_name,
-                email=person.email,
-                role=person.role,
-                municipality=person.municipality,
-                organisation=person.organisation,
-                needs=person.needs,
-                directory_opt_in=person.directory_opt_in,
-                workshops=person.workshops,
-            )
-            # Inline delivery runs when this block commits and finds nothing left to send.
-            OutboundEmail.objects.filter(registration=registration).delete()
+        # Imported by the organisers, so neither the registration window nor e-mail applies.
+        register(
+            event=event,
+            first_name=person.first_name,
+            last_name=person.last_name,
+            email=person.email,
+            role=person.role,
+            municipality=person.municipality,
+            organisation=person.organisation,
+            needs=person.needs,
+            directory_opt_in=person.directory_opt_in,
+            workshops=person.workshops,
+            by_organiser=True,
+            send_confirmation=False,
+        )
         taken.add(person.email)
         added += 1
     return added

@@ -18,14 +18,14 @@ PROGRAMME = "programme"
 HANDLER = "live.message"
 
 
-def publish(group: str, message: dict) -> None:
-    """Send `message` (a JSON-able dict with a `type`) to every socket in `group`.
+def publish(group: str, message: dict | None) -> None:
+    """Send `message` (a JSON-able dict with a `type`) to every socket in `group`; None sends nothing.
 
     A broken channel layer (Redis down) must never break the HTTP request that made the change:
     dashboards reload a snapshot when they reconnect.
     """
     layer = get_channel_layer()
-    if layer is None:
+    if layer is None or message is None:
         return
     try:
         async_to_sync(layer.group_send)(group, {"type": HANDLER, "message": message})

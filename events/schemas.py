@@ -144,13 +144,18 @@ def registration_out(registration: Registration, manage_token: str, absolute) ->
     return data
 
 
-def workshop_message(workshop_id: int) -> dict:
+def workshop_message(workshop_id: int) -> dict | None:
     workshop = Workshop.objects.programme_item(workshop_id)
+    if workshop is None:
+        return None
     return {"type": "workshop", "workshop": WorkshopOut.from_orm(workshop).model_dump(mode="json")}
 
 
-def registration_message(registration_id: int, action: str) -> dict:
-    registration = Registration.objects.select_related("municipality").get(pk=registration_id)
+def registration_message(registration_id: int, action: str) -> dict | None:
+    """None when the registration is gone by the time the commit hook runs."""
+    registration = Registration.objects.select_related("municipality").filter(pk=registration_id).first()
+    if registration is None:
+        return None
     registered = Registration.objects.filter(
         event_id=registration.event_id, status=Registration.Status.CONFIRMED
     ).count()

@@ -60,11 +60,15 @@ def register(
     needs: str = "",
     directory_opt_in: bool = False,
     workshops: Iterable[Workshop] = (),
+    by_organiser: bool = False,
+    send_confirmation: bool = True,
 ) -> tuple[Registration, str]:
     """Register one attendee and book (or waitlist) the chosen workshops.
 
     Returns the registration and its manage token; the token is stored only as a hash, so this
     is the one moment it exists in the clear (it goes into the confirmation e-mail).
+    Organisers may register people outside the public registration window (late additions,
+    imports); capacity and the one-registration-per-e-mail rule hold for everyone.
     """
     workshops = list(workshops)
     check_one_per_round(workshops)
@@ -74,7 +78,7 @@ def register(
     try:
         with transaction.atomic():
             locked_event = Event.objects.select_for_update().get(pk=event.pk)
-            if not locked_event.registration_is_open(now):
+            if not by_organiser and not locked_event.registration_is_open(now):
                 raise RegistrationError("registration_closed", _("Registration for this event is closed."))
             counts = Registration.objects.filter(event=event, status=Registration.Status.CONFIRMED).aggregate(
                 total=Count("id"), same_email=Count("id", filter=Q(email__iexact=email))
@@ -103,12 +107,13 @@ def register(
                 manage_token_hash=secret_hash(manage_token),
             )
             _book(registration, workshops)
-            mail.queue(
-                "registration_confirmation",
-                to=email,
-                registration=registration,
-                context={"manage_token": manage_token},
-            )
+            if send_confirmation:
+                mail.queue(
+                    "registration_confirmation",
+                    to=email,
+                    registration=registration,
+                    context={"manage_token": manage_token},
+                )
             transaction.on_commit(
                 partial(_announce, registration.pk, "created", [workshop.pk for workshop in workshops])
             )
