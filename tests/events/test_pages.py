@@ -123,3 +123,8 @@ def test_staff_pages_need_a_login(client, programme):
 def test_staff_pages_render(staff_client, programme):
     assert "Badgecode" in staff_client.get("/scan/").content.decode()
     assert "nog niet binnen" in staff_client.get("/dashboard/").content.decode()
+
+
+def test_pages_are_dutch_whatever_the_browser_asks(client, programme):
+    html = client.get("/aanmelden/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "Voornaam" in html and "First name" not in html
