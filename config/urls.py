@@ -7,5 +7,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", include("checkin.urls")),
+    path("", include("networking.urls")),
     path("", include("events.urls")),
 ]

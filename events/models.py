@@ -38,6 +38,8 @@ class Municipality(models.Model):
     code = models.CharField(_("CBS code"), max_length=6, primary_key=True)
     name = models.CharField(_("name"), max_length=100)
     province = models.CharField(_("province"), max_length=20, choices=Province.choices)
+    # Inhabitants (CBS); groups municipalities by size on dashboards and in suggestions.
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -212,6 +214,11 @@ class Workshop(models.Model):
         Speaker, blank=True, related_name="workshops", verbose_name=_("speakers")
     )
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.SCHEDULED)
+    allow_walk_ins = models.BooleanField(
+        _("walk-ins allowed"),
+        default=False,
+        help_text=_("At the door, attendees without a booking get a free seat (the scan books it)."),
+    )
     # Bumped on every change attendees should see; the iCalendar SEQUENCE.
     sequence = models.PositiveIntegerField(_("sequence"), default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
