@@ -288,6 +288,9 @@ class Registration(models.Model):
     needs = models.TextField(_("accessibility or dietary needs"), blank=True)
     directory_opt_in = models.BooleanField(_("listed in the attendee directory"), default=False)
     directory_opt_in_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Shown in the attendee directory (networking) only while directory_opt_in is on.
+    interests = models.JSONField(_("interests"), default=list, blank=True, help_text=_("Themes (action lines)."))
+    talk_about = models.CharField(_("I would like to talk about"), max_length=200, blank=True)
     privacy_accepted_at = models.DateTimeField(editable=False)
     # The QR badge carries the secret; the database is searched by its hash. The manage token is
     # only ever stored hashed: it is shown once (confirmation e-mail) and lives in the link.
