@@ -37,7 +37,7 @@ bench: install
 
 # Update the Dutch catalogue after changing UI text; fill in the new msgstr, then compile.
 messages: install
-	$(BIN)/python manage.py makemessages -l nl --ignore=.venv --ignore=tests --ignore=bench --ignore=staticfiles
+	$(BIN)/python manage.py makemessages -l nl --no-obsolete --ignore=.venv --ignore=tests --ignore=bench --ignore=staticfiles
 	$(BIN)/python manage.py compilemessages -l nl
 
 clean:

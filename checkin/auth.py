@@ -1,11 +1,12 @@
 """Who may scan: organisers logged in to the site, or a paired scanner device with its bearer token."""
 
 from django.http import HttpRequest
-from ninja.security import HttpBearer, SessionAuthIsStaff
+from ninja.security import HttpBearer
 
 from checkin.models import Device
 from checkin.services import authenticate_device
 from events import selectors
+from events.auth import StaffSession, organiser_auth
 from events.models import Event
 
 
@@ -14,12 +15,9 @@ class DeviceToken(HttpBearer):
         return authenticate_device(token)
 
 
-class StaffSession(SessionAuthIsStaff):
-    """A logged-in organiser (is_staff); CSRF-checked like any session request."""
-
-
 scanner_auth = [DeviceToken(), StaffSession()]
-organiser_auth = [StaffSession()]
+
+__all__ = ["DeviceToken", "organiser_auth", "scanner_auth", "scanner_of"]
 
 
 def scanner_of(request: HttpRequest) -> tuple[Event, Device | None, object | None]:

@@ -16,6 +16,7 @@ def scan(request: HttpRequest) -> HttpResponse:
 
 
 @staff_member_required
+@ensure_csrf_cookie
 def dashboard(request: HttpRequest) -> HttpResponse:
     event = current_event()
     return render(request, "checkin/dashboard.html", {"event": event, "snapshot": dashboard_snapshot(event)})

@@ -23,6 +23,10 @@ class RegistrationError(ServiceError):
     pass
 
 
+class WorkshopError(ServiceError):
+    pass
+
+
 class InvalidInput(ServiceError):
     """Input that fails validation, with messages per field (422)."""
 

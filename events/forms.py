@@ -23,7 +23,30 @@ class MunicipalityField(forms.ModelChoiceField):
         return super().to_python(value.strip().upper() if isinstance(value, str) else value)
 
 
-class RegistrationForm(forms.Form):
+class WorkshopChoiceForm(forms.Form):
+    """One workshop per round, from the bookable workshops of the event."""
+
+    workshops = forms.ModelMultipleChoiceField(
+        label=_("Workshops"), queryset=Workshop.objects.none(), required=False, widget=WorkshopPerRound
+    )
+
+    def __init__(self, *args, event: Event, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.event = event
+        self.fields["workshops"].queryset = Workshop.objects.filter(
+            round__event=event, round__kind="workshops", status=Workshop.Status.SCHEDULED
+        ).select_related("round")
+
+    def clean_workshops(self):
+        workshops = self.cleaned_data["workshops"]
+        try:
+            check_one_per_round(workshops)
+        except RegistrationError as error:
+            raise forms.ValidationError(error.message, code=error.code) from error
+        return workshops
+
+
+class RegistrationForm(WorkshopChoiceForm):
     first_name = forms.CharField(label=_("First name"), max_length=100)
     last_name = forms.CharField(label=_("Last name"), max_length=100)
     email = forms.EmailField(label=_("E-mail address"), max_length=254)
@@ -41,9 +64,6 @@ class RegistrationForm(forms.Form):
         required=False,
         help_text=_("Only if you do not come on behalf of a municipality."),
     )
-    workshops = forms.ModelMultipleChoiceField(
-        label=_("Workshops"), queryset=Workshop.objects.none(), required=False, widget=WorkshopPerRound
-    )
     needs = forms.CharField(
         label=_("Accessibility or dietary needs"),
         max_length=1000,
@@ -57,12 +77,7 @@ class RegistrationForm(forms.Form):
         help_text=_("Optional. Only your name, role and municipality are shown; never your e-mail address."),
     )
 
-    def __init__(self, *args, event: Event, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.event = event
-        self.fields["workshops"].queryset = Workshop.objects.filter(
-            round__event=event, round__kind="workshops", status=Workshop.Status.SCHEDULED
-        ).select_related("round")
+    field_order = ["first_name", "last_name", "email", "role", "municipality", "organisation", "workshops"]
 
     def clean_first_name(self) -> str:
         return self.cleaned_data["first_name"].strip()
@@ -72,14 +87,6 @@ class RegistrationForm(forms.Form):
 
     def clean_email(self) -> str:
         return BaseUserManager.normalize_email(self.cleaned_data["email"].strip())
-
-    def clean_workshops(self):
-        workshops = self.cleaned_data["workshops"]
-        try:
-            check_one_per_round(workshops)
-        except RegistrationError as error:
-            raise forms.ValidationError(error.message, code=error.code) from error
-        return workshops
 
     def clean(self):
         cleaned = super().clean()

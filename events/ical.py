@@ -111,12 +111,14 @@ def programme_calendar(event: Event) -> bytes:
 
 
 def personal_workshops(registration: Registration) -> list[Workshop]:
-    """An attendee's day: the plenary sessions and the workshops they have a seat in."""
+    """An attendee's day: the plenary sessions and the workshops they have a seat in, plus
+    workshops of theirs that were cancelled (shown as STATUS:CANCELLED so calendars drop them).
+    Waitlist places are not in it: they are not appointments yet."""
     if not registration.is_confirmed:
         return []
-    booked = Booking.objects.filter(registration=registration, status=Booking.Status.BOOKED).values(
-        "workshop"
-    )
+    booked = Booking.objects.filter(
+        registration=registration, status__in=[Booking.Status.BOOKED, Booking.Status.WORKSHOP_CANCELLED]
+    ).values("workshop")
     plenary = _workshops(registration.event).filter(round__kind="plenary")
     seats = _workshops(registration.event).filter(pk__in=booked)
     return sorted([*plenary, *seats], key=lambda workshop: (workshop.round.starts_at, workshop.title))

@@ -289,13 +289,16 @@ class Registration(models.Model):
     directory_opt_in = models.BooleanField(_("listed in the attendee directory"), default=False)
     directory_opt_in_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Shown in the attendee directory (networking) only while directory_opt_in is on.
-    interests = models.JSONField(_("interests"), default=list, blank=True, help_text=_("Themes (action lines)."))
+    interests = models.JSONField(
+        _("interests"), default=list, blank=True, help_text=_("Themes (action lines).")
+    )
     talk_about = models.CharField(_("I would like to talk about"), max_length=200, blank=True)
     privacy_accepted_at = models.DateTimeField(editable=False)
-    # The QR badge carries the secret; the database is searched by its hash. The manage token is
-    # only ever stored hashed: it is shown once (confirmation e-mail) and lives in the link.
+    # Both secrets are kept (badges are drawn from one, every e-mail carries the other) but the
+    # database is searched by their SHA-256 only, so lookups leak nothing through timing.
     badge_secret = models.CharField(max_length=64, editable=False)
     badge_hash = models.CharField(max_length=64, unique=True, editable=False)
+    manage_token = models.CharField(max_length=64, editable=False)
     manage_token_hash = models.CharField(max_length=64, unique=True, editable=False)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.CONFIRMED)
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
@@ -335,12 +338,15 @@ class Booking(models.Model):
     class Status(models.TextChoices):
         BOOKED = "booked", _("booked")
         WAITLISTED = "waitlisted", _("waitlisted")
+        # The workshop was cancelled: no seat anywhere in this round until the attendee chooses
+        # again; kept so that their calendar shows the cancellation.
+        WORKSHOP_CANCELLED = "workshop_cancelled", _("workshop cancelled")
 
     registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="bookings")
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="bookings")
     # Copied from the workshop so that the database itself allows one booking per round.
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")
-    status = models.CharField(max_length=16, choices=Status.choices)
+    status = models.CharField(max_length=20, choices=Status.choices)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -91,11 +91,19 @@ class RegistrationChangeIn(Schema):
     workshops: list[int] = Field(description="The complete new choice: at most one workshop per round.")
 
 
+class WorkshopChangeIn(Schema):
+    room: int | None = Field(None, description="Room id.")
+    round: int | None = Field(None, description="Round id.")
+    capacity: int | None = Field(None, ge=0, le=100000)
+
+
 class BookingOut(Schema):
     id: int = Field(description="The workshop's id.")
     slug: str
     title: str
-    status: Literal["booked", "waitlisted"]
+    status: Literal["booked", "waitlisted", "workshop_cancelled"] = Field(
+        description="`workshop_cancelled`: the organisers cancelled it; choose again in that round."
+    )
     position: int | None = Field(None, description="Place in the waitlist, 1 = next in line.")
 
 
@@ -130,10 +138,11 @@ def booking_out(booking: Booking) -> dict:
     }
 
 
-def registration_out(registration: Registration, manage_token: str, absolute) -> dict:
+def registration_out(registration: Registration, absolute) -> dict:
     """The answer to POST/GET registrations. `absolute` turns a path into a full URL."""
     bookings = registration.bookings.select_related("workshop", "round").order_by("round__starts_at")
-    data = {
+    manage_token = registration.manage_token
+    return {
         "reference": registration.reference,
         "status": registration.status,
         "manage_url": absolute(reverse("events:manage", args=[manage_token])),
@@ -141,7 +150,21 @@ def registration_out(registration: Registration, manage_token: str, absolute) ->
         "ics_url": absolute(reverse("events:personal_ics", args=[manage_token])),
         "workshops": [booking_out(booking) for booking in bookings],
     }
-    return data
+
+
+def registration_detail_out(registration: Registration, absolute) -> dict:
+    return {
+        **registration_out(registration, absolute),
+        "first_name": registration.first_name,
+        "last_name": registration.last_name,
+        "email": registration.email,
+        "role": registration.role,
+        "municipality": registration.municipality,
+        "organisation": registration.organisation,
+        "needs": registration.needs,
+        "directory_opt_in": registration.directory_opt_in,
+        "created_at": registration.created_at,
+    }
 
 
 def workshop_message(workshop_id: int) -> dict | None:

@@ -1,8 +1,10 @@
-"""State changes of the event: registrations and their workshop bookings.
+"""State changes of the event: registrations, their workshop bookings and waitlists, and the
+organisers' changes to the programme.
 
 Capacity is decided in the database under row locks: the event row serialises registrations
-(event capacity, one registration per e-mail), each workshop row serialises its seats.
-Live events and e-mails go out only after the transaction commits.
+(event capacity, one registration per e-mail), each workshop row serialises its seats. Locks
+are always taken in the same order (registration, then workshops by id) so changes never
+deadlock. Live events and e-mails go out only after the transaction commits.
 """
 
 import secrets
@@ -10,13 +12,13 @@ from collections.abc import Iterable
 from functools import partial
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from events import badges, live, mail
-from events.errors import RegistrationError
-from events.models import Booking, Event, Municipality, Registration, Workshop, secret_hash
+from events.errors import RegistrationError, WorkshopError
+from events.models import Booking, Event, Municipality, Registration, Room, Round, Workshop, secret_hash
 from events.schemas import registration_message, workshop_message
 
 REFERENCE_PREFIX = "DLD-"
@@ -65,9 +67,7 @@ def register(
 ) -> tuple[Registration, str]:
     """Register one attendee and book (or waitlist) the chosen workshops.
 
-    Returns the registration and its manage token; the token is stored only as a hash, so this
-    is the one moment it exists in the clear (it goes into the confirmation e-mail).
-    Organisers may register people outside the public registration window (late additions,
+    Returns the registration and its manage token (the private link). Organisers may register people outside the public registration window (late additions,
     imports); capacity and the one-registration-per-e-mail rule hold for everyone.
     """
     workshops = list(workshops)
@@ -104,19 +104,14 @@ def register(
                 privacy_accepted_at=now,
                 badge_secret=badge_secret,
                 badge_hash=secret_hash(badge_secret),
+                manage_token=manage_token,
                 manage_token_hash=secret_hash(manage_token),
             )
-            _book(registration, workshops)
+            locked = _lock_workshops(workshop.pk for workshop in workshops)
+            _book(registration, [locked[workshop.pk] for workshop in workshops])
             if send_confirmation:
-                mail.queue(
-                    "registration_confirmation",
-                    to=email,
-                    registration=registration,
-                    context={"manage_token": manage_token},
-                )
-            transaction.on_commit(
-                partial(_announce, registration.pk, "created", [workshop.pk for workshop in workshops])
-            )
+                mail.queue("registration_confirmation", to=email, registration=registration)
+            _announce_after_commit(registrations=[(registration.pk, "created")], workshops=locked)
     except IntegrityError as error:
         # The unique index is the last word if two requests for one e-mail slip past the check.
         if "registration_one_per_email" in str(error):
@@ -127,25 +122,261 @@ def register(
     return registration, manage_token
 
 
-def _book(registration: Registration, workshops: list[Workshop]) -> list[Booking]:
-    """Seat the registration in each workshop, or put it on the waitlist when the room is full."""
-    if not workshops:
-        return []
-    ids = sorted(workshop.pk for workshop in workshops)
-    # Locked in id order, so two registrations never wait for each other's workshops crosswise.
-    locked = list(
+def change_workshops(registration: Registration, workshops: Iterable[Workshop]) -> list[Booking]:
+    """Replace the attendee's choice: `workshops` is the complete new choice, one per round.
+
+    A round whose choice is unchanged keeps its seat or waitlist place. A new choice gets a seat
+    if one is free, else the end of that workshop's waitlist; a seat given up goes at once to the
+    first in line there.
+    """
+    workshops = list(workshops)
+    check_one_per_round(workshops)
+    with transaction.atomic():
+        registration = _lock_registration(registration)
+        wanted = {workshop.round_id: workshop for workshop in workshops}
+        current = {booking.round_id: booking for booking in registration.bookings.all()}
+        changed_rounds = {
+            round_id
+            for round_id in set(wanted) | set(current)
+            if round_id not in wanted
+            or round_id not in current
+            or current[round_id].workshop_id != wanted[round_id].pk
+        }
+        if not changed_rounds:
+            return list(registration.bookings.select_related("workshop").order_by("round__starts_at"))
+        involved = {current[r].workshop_id for r in changed_rounds if r in current}
+        involved |= {wanted[r].pk for r in changed_rounds if r in wanted}
+        locked = _lock_workshops(involved)
+        # Re-read under the workshop locks: a promotion may have given a waitlisted booking a seat.
+        dropped = list(registration.bookings.filter(round_id__in=changed_rounds))
+        freed = {booking.workshop_id for booking in dropped if booking.status == Booking.Status.BOOKED}
+        Booking.objects.filter(pk__in=[booking.pk for booking in dropped]).delete()
+        _book(registration, [locked[wanted[r].pk] for r in changed_rounds if r in wanted])
+        for workshop_id in sorted(freed):
+            _promote(locked[workshop_id])
+        mail.queue("registration_changed", to=registration.email, registration=registration)
+        _announce_after_commit(registrations=[(registration.pk, "changed")], workshops=locked)
+    return list(registration.bookings.select_related("workshop").order_by("round__starts_at"))
+
+
+def cancel_registration(registration: Registration) -> Registration:
+    """Cancel a whole registration: every seat is freed and given to the next in line at once."""
+    with transaction.atomic():
+        registration = _lock_registration(registration, allow_cancelled=True)
+        if not registration.is_confirmed:
+            return registration
+        bookings = list(registration.bookings.all())
+        locked = _lock_workshops(booking.workshop_id for booking in bookings)
+        freed = {booking.workshop_id for booking in bookings if booking.status == Booking.Status.BOOKED}
+        registration.bookings.all().delete()
+        registration.status = Registration.Status.CANCELLED
+        registration.cancelled_at = timezone.now()
+        registration.save(update_fields=["status", "cancelled_at", "updated_at"])
+        for workshop_id in sorted(freed):
+            _promote(locked[workshop_id])
+        mail.queue("registration_cancelled", to=registration.email, registration=registration)
+        _announce_after_commit(registrations=[(registration.pk, "cancelled")], workshops=locked)
+    return registration
+
+
+def check_workshop_change(workshop: Workshop, *, room: Room, round: Round, capacity: int) -> None:
+    """The rules for where a workshop may be and how many it may seat. Raises WorkshopError."""
+    event_id = workshop.round.event_id
+    if room.event_id != event_id or round.event_id != event_id:
+        raise WorkshopError("other_event", _("Room and round must belong to the same event."), status=422)
+    if round.kind != workshop.round.kind:
+        raise WorkshopError(
+            "round_kind", _("A workshop can only move to another workshop round."), field="round", status=422
+        )
+    if capacity > room.capacity:
+        raise WorkshopError(
+            "capacity_exceeds_room",
+            _("The capacity (%(capacity)s) is larger than the room (%(room)s places).")
+            % {"capacity": capacity, "room": room.capacity},
+            field="capacity",
+            status=422,
+        )
+    clash = (
+        Workshop.objects.filter(round=round, room=room, status=Workshop.Status.SCHEDULED)
+        .exclude(pk=workshop.pk)
+        .first()
+    )
+    if clash is not None:
+        raise WorkshopError(
+            "room_taken",
+            _("%(room)s is already in use in this round by “%(title)s”.")
+            % {"room": room.name, "title": clash.title},
+            field="room",
+        )
+    booked = workshop.bookings.filter(status=Booking.Status.BOOKED).count() if workshop.pk else 0
+    if capacity < booked:
+        raise WorkshopError(
+            "capacity_below_booked",
+            _("%(booked)s people already have a seat; the capacity cannot be lower.") % {"booked": booked},
+            field="capacity",
+        )
+
+
+def update_workshop(
+    workshop: Workshop,
+    *,
+    room: Room | None = None,
+    round: Round | None = None,
+    capacity: int | None = None,
+) -> Workshop:
+    """Move a workshop to another room or round, or change its capacity.
+
+    The one way placement changes: bumps the workshop's sequence (calendars update), gives new
+    seats to the waitlist at once, e-mails everyone with a seat when the room or time changed, and
+    tells every open programme and dashboard. Attendees who already have another workshop in the
+    round it moves to keep that one; their place in the moved workshop is released and they are told.
+    """
+    with transaction.atomic():
+        workshop = _lock_workshops([workshop.pk])[workshop.pk]
+        if workshop.status == Workshop.Status.CANCELLED:
+            raise WorkshopError("workshop_cancelled", _("This workshop has been cancelled."))
+        new_room = room or workshop.room
+        new_round = round or workshop.round
+        new_capacity = workshop.capacity if capacity is None else capacity
+        moved_time = new_round.pk != workshop.round_id
+        moved_room = new_room.pk != workshop.room_id
+        released: list[Booking] = []
+        if moved_time:
+            released = list(
+                workshop.bookings.select_related("registration").filter(
+                    registration__bookings__round=new_round
+                )
+            )
+            workshop.bookings.filter(pk__in=[booking.pk for booking in released]).delete()
+        check_workshop_change(workshop, room=new_room, round=new_round, capacity=new_capacity)
+        if moved_time:
+            workshop.bookings.update(round=new_round)
+        workshop.room, workshop.round, workshop.capacity = new_room, new_round, new_capacity
+        workshop.sequence += 1
+        workshop.save(update_fields=["room", "round", "capacity", "sequence", "updated_at"])
+        promoted = _promote(workshop)
+        if moved_time or moved_room:
+            seated = workshop.bookings.filter(status=Booking.Status.BOOKED).select_related("registration")
+            for booking in seated:
+                if booking not in promoted:
+                    mail.queue(
+                        "workshop_changed",
+                        to=booking.registration.email,
+                        registration=booking.registration,
+                        context={"workshop": workshop.pk},
+                    )
+        for booking in released:
+            mail.queue(
+                "workshop_moved_away",
+                to=booking.registration.email,
+                registration=booking.registration,
+                context={"workshop": workshop.pk},
+            )
+        _announce_after_commit(workshops={workshop.pk: workshop})
+    return workshop
+
+
+def cancel_workshop(workshop: Workshop) -> Workshop:
+    """Cancel a workshop: everyone on it is told and may choose again in that round."""
+    with transaction.atomic():
+        workshop = _lock_workshops([workshop.pk])[workshop.pk]
+        if workshop.status == Workshop.Status.CANCELLED:
+            return workshop
+        affected = list(
+            workshop.bookings.filter(
+                status__in=[Booking.Status.BOOKED, Booking.Status.WAITLISTED]
+            ).select_related("registration")
+        )
+        workshop.bookings.filter(pk__in=[booking.pk for booking in affected]).update(
+            status=Booking.Status.WORKSHOP_CANCELLED
+        )
+        workshop.status = Workshop.Status.CANCELLED
+        workshop.sequence += 1
+        workshop.save(update_fields=["status", "sequence", "updated_at"])
+        for booking in affected:
+            mail.queue(
+                "workshop_cancelled",
+                to=booking.registration.email,
+                registration=booking.registration,
+                context={"workshop": workshop.pk},
+            )
+        _announce_after_commit(workshops={workshop.pk: workshop})
+    return workshop
+
+
+def workshops_details_changed(workshops: Iterable[Workshop]) -> None:
+    """Title, description, speakers or room name were edited: calendars must see a new SEQUENCE."""
+    ids = [workshop.pk for workshop in workshops]
+    with transaction.atomic():
+        Workshop.objects.filter(pk__in=ids).update(sequence=F("sequence") + 1, updated_at=timezone.now())
+        _announce_after_commit(workshops=ids)
+
+
+def reschedule_round(round: Round, *, starts_at, ends_at) -> Round:
+    """New times for a whole round: every workshop in it moves, so calendars and attendees follow."""
+    if ends_at <= starts_at:
+        raise WorkshopError(
+            "round_ends_before_start", _("A round must end after it starts."), field="ends_at", status=422
+        )
+    with transaction.atomic():
+        round = Round.objects.select_for_update().get(pk=round.pk)
+        round.starts_at, round.ends_at = starts_at, ends_at
+        round.save(update_fields=["starts_at", "ends_at"])
+        workshops = _lock_workshops(round.workshops.values_list("pk", flat=True))
+        Workshop.objects.filter(pk__in=list(workshops)).update(
+            sequence=F("sequence") + 1, updated_at=timezone.now()
+        )
+        seated = Booking.objects.filter(
+            workshop__in=list(workshops), status=Booking.Status.BOOKED
+        ).select_related("registration")
+        for booking in seated:
+            mail.queue(
+                "workshop_changed",
+                to=booking.registration.email,
+                registration=booking.registration,
+                context={"workshop": booking.workshop_id},
+            )
+        _announce_after_commit(workshops=workshops)
+    return round
+
+
+def _lock_registration(registration: Registration, *, allow_cancelled: bool = False) -> Registration:
+    locked = Registration.objects.select_for_update().get(pk=registration.pk)
+    if not allow_cancelled and not locked.is_confirmed:
+        raise RegistrationError("registration_cancelled", _("This registration has been cancelled."))
+    return locked
+
+
+def _lock_workshops(ids: Iterable[int]) -> dict[int, Workshop]:
+    """Lock workshop rows in id order, so two changes never wait for each other crosswise."""
+    ids = sorted(set(ids))
+    if not ids:
+        return {}
+    workshops = (
         Workshop.objects.select_for_update(of=("self",))
-        .select_related("round")
+        .select_related("round", "room")
         .filter(pk__in=ids)
         .order_by("pk")
     )
-    taken = dict(
-        Booking.objects.filter(workshop_id__in=ids, status=Booking.Status.BOOKED)
+    return {workshop.pk: workshop for workshop in workshops}
+
+
+def _booked(workshop_ids: Iterable[int]) -> dict[int, int]:
+    return dict(
+        Booking.objects.filter(workshop_id__in=list(workshop_ids), status=Booking.Status.BOOKED)
         .values_list("workshop_id")
         .annotate(n=Count("id"))
+        .order_by()
     )
+
+
+def _book(registration: Registration, workshops: list[Workshop]) -> list[Booking]:
+    """Seat the registration in each (locked) workshop, or waitlist it when the room is full."""
+    if not workshops:
+        return []
+    taken = _booked(workshop.pk for workshop in workshops)
     bookings = []
-    for workshop in locked:
+    for workshop in workshops:
         if not workshop.is_bookable:
             raise RegistrationError(
                 "workshop_unavailable", _("This workshop cannot be booked."), field="workshops", status=422
@@ -162,8 +393,36 @@ def _book(registration: Registration, workshops: list[Workshop]) -> list[Booking
     return Booking.objects.bulk_create(bookings)
 
 
-def _announce(registration_id: int, action: str, workshop_ids: list[int]) -> None:
-    live.publish(live.DASHBOARD, registration_message(registration_id, action))
+def _promote(workshop: Workshop) -> list[Booking]:
+    """Give free seats of a locked workshop to the first in its waitlist, and tell them."""
+    free = workshop.capacity - _booked([workshop.pk]).get(workshop.pk, 0)
+    if free <= 0 or workshop.status != Workshop.Status.SCHEDULED:
+        return []
+    promoted = list(
+        workshop.bookings.filter(status=Booking.Status.WAITLISTED)
+        .select_related("registration")
+        .order_by("created_at", "pk")[:free]
+    )
+    Booking.objects.filter(pk__in=[booking.pk for booking in promoted]).update(status=Booking.Status.BOOKED)
+    for booking in promoted:
+        booking.status = Booking.Status.BOOKED
+        mail.queue(
+            "seat_granted",
+            to=booking.registration.email,
+            registration=booking.registration,
+            context={"workshop": workshop.pk},
+        )
+    return promoted
+
+
+def _announce_after_commit(*, registrations: Iterable[tuple[int, str]] = (), workshops=()) -> None:
+    """Publish the changes once the transaction commits (never a change that was rolled back)."""
+    transaction.on_commit(partial(_announce, list(registrations), sorted(set(workshops))))
+
+
+def _announce(registrations: list[tuple[int, str]], workshop_ids: list[int]) -> None:
+    for registration_id, action in registrations:
+        live.publish(live.DASHBOARD, registration_message(registration_id, action))
     for workshop_id in workshop_ids:
         message = workshop_message(workshop_id)
         live.publish(live.PROGRAMME, message)

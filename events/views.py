@@ -1,14 +1,15 @@
 """Public pages: programme, registration, my registration, badge, calendars."""
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods
 
 from events import badges, ical, selectors, services
-from events.errors import RegistrationError
-from events.forms import RegistrationPageForm
+from events.errors import RegistrationError, ServiceError
+from events.forms import RegistrationPageForm, WorkshopChoiceForm
+from events.models import Workshop
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -58,13 +59,27 @@ def _rounds_with_choice(event, data) -> list:
     return rounds
 
 
+@require_http_methods(["GET", "POST"])
 def manage(request: HttpRequest, token: str) -> HttpResponse:
     registration = selectors.registration_for_token(token)
+    form = WorkshopChoiceForm(request.POST or None, event=registration.event)
+    if request.method == "POST" and registration.is_confirmed and form.is_valid():
+        try:
+            services.change_workshops(registration, form.cleaned_data["workshops"])
+        except ServiceError as error:
+            form.add_error(None, error.message)
+        else:
+            return redirect(reverse("events:manage", args=[token]) + "?gewijzigd=1")
     bookings = list(
         registration.bookings.select_related("workshop__room", "workshop__round").order_by("round__starts_at")
     )
     for booking in bookings:
         booking.position = booking.waitlist_position()
+    current = {
+        f"round-{booking.round_id}": str(booking.workshop_id)
+        for booking in bookings
+        if booking.status != booking.Status.WORKSHOP_CANCELLED
+    }
     return render(
         request,
         "events/manage.html",
@@ -72,12 +87,30 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
             "event": registration.event,
             "registration": registration,
             "bookings": bookings,
+            "form": form,
+            "rounds": _rounds_with_choice(registration.event, request.POST if form.is_bound else current),
             "token": token,
             "welcome": "welkom" in request.GET,
+            "changed": "gewijzigd" in request.GET,
             "webcal_url": request.build_absolute_uri(reverse("events:personal_ics", args=[token]))
             .replace("https://", "webcal://")
             .replace("http://", "webcal://"),
         },
+        status=422 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def cancel(request: HttpRequest, token: str) -> HttpResponse:
+    """A confirmation step, then the whole registration is cancelled."""
+    registration = selectors.registration_for_token(token)
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        services.cancel_registration(registration)
+        return redirect("events:manage", token=token)
+    return render(
+        request,
+        "events/cancel.html",
+        {"event": registration.event, "registration": registration, "token": token},
     )
 
 
@@ -120,6 +153,11 @@ def _calendar_response(content: bytes, filename: str) -> HttpResponse:
 def programme_ics(request: HttpRequest) -> HttpResponse:
     event = selectors.current_event()
     return _calendar_response(ical.programme_calendar(event), f"{event.slug}.ics")
+
+
+def workshop_ics(request: HttpRequest, uid) -> HttpResponse:
+    workshop = get_object_or_404(Workshop.objects.select_related("round__event", "room"), uid=uid)
+    return _calendar_response(ical.workshop_calendar(workshop), f"{workshop.slug}.ics")
 
 
 def personal_ics(request: HttpRequest, token: str) -> HttpResponse:
