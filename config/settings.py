@@ -172,9 +172,10 @@ DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", "Dag van de Lokale Democratie <noreply@example.org>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-# "inline": send right after the registration commits (failures stay in the outbox for
-# `manage.py send_outbox`); "worker": only `manage.py send_outbox --loop` sends.
-EMAIL_DELIVERY = os.environ.get("EMAIL_DELIVERY", "inline")
+# After the change that queued it commits, a mail is sent by "thread": a sender thread in the same
+# process (default); "inline": the request itself (the tests: deterministic); "worker": only
+# `manage.py send_outbox --loop`. Whatever fails stays in the outbox for `send_outbox` to retry.
+EMAIL_DELIVERY = os.environ.get("EMAIL_DELIVERY", "inline" if TESTING else "thread")
 
 # Security. Behind a TLS-terminating proxy set SECURE_SSL=1 (HSTS, secure cookies, redirect).
 SECURE_SSL = env_bool("SECURE_SSL", default=not (DEBUG or TESTING))

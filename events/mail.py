@@ -8,11 +8,12 @@ backoff. Builders live with their app (`events.emails`, `networking.emails`).
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import close_old_connections, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 
@@ -45,7 +46,22 @@ def queue(
     email = OutboundEmail.objects.create(kind=kind, to=to, registration=registration, context=context or {})
     if settings.EMAIL_DELIVERY == "inline":
         transaction.on_commit(lambda: deliver(email.pk))
+    elif settings.EMAIL_DELIVERY == "thread":
+        transaction.on_commit(lambda: _sender.submit(_deliver_in_background, email.pk))
     return email
+
+
+# One sender thread per process: rendering and SMTP never hold up the request that queued the
+# mail (under ASGI all sync views of a process share one thread). Whatever it has not sent when
+# the process stops stays in the outbox for `manage.py send_outbox`.
+_sender = ThreadPoolExecutor(max_workers=1, thread_name_prefix="outbox")
+
+
+def _deliver_in_background(email_id: int) -> None:
+    try:
+        deliver(email_id)
+    finally:
+        close_old_connections()
 
 
 def _claim(email_id: int) -> bool:

@@ -44,6 +44,7 @@ def server_environment(mail_dir: Path | None = None) -> dict[str, str]:
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SITE_URL": "http://127.0.0.1",
         "LOG_LEVEL": "WARNING",
+        "EMAIL_DELIVERY": "inline",
     }
     if settings.REDIS_URL:
         env["REDIS_URL"] = settings.REDIS_URL
