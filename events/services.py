@@ -257,21 +257,8 @@ def update_workshop(
         promoted = _promote(workshop)
         if moved_time or moved_room:
             seated = workshop.bookings.filter(status=Booking.Status.BOOKED).select_related("registration")
-            for booking in seated:
-                if booking not in promoted:
-                    mail.queue(
-                        "workshop_changed",
-                        to=booking.registration.email,
-                        registration=booking.registration,
-                        context={"workshop": workshop.pk},
-                    )
-        for booking in released:
-            mail.queue(
-                "workshop_moved_away",
-                to=booking.registration.email,
-                registration=booking.registration,
-                context={"workshop": workshop.pk},
-            )
+            _tell("workshop_changed", [booking for booking in seated if booking not in promoted])
+        _tell("workshop_moved_away", released)
         _announce_after_commit(workshops={workshop.pk: workshop})
     return workshop
 
@@ -293,13 +280,7 @@ def cancel_workshop(workshop: Workshop) -> Workshop:
         workshop.status = Workshop.Status.CANCELLED
         workshop.sequence += 1
         workshop.save(update_fields=["status", "sequence", "updated_at"])
-        for booking in affected:
-            mail.queue(
-                "workshop_cancelled",
-                to=booking.registration.email,
-                registration=booking.registration,
-                context={"workshop": workshop.pk},
-            )
+        _tell("workshop_cancelled", affected)
         _announce_after_commit(workshops={workshop.pk: workshop})
     return workshop
 
@@ -326,16 +307,8 @@ def reschedule_round(round: Round, *, starts_at, ends_at) -> Round:
         Workshop.objects.filter(pk__in=list(workshops)).update(
             sequence=F("sequence") + 1, updated_at=timezone.now()
         )
-        seated = Booking.objects.filter(
-            workshop__in=list(workshops), status=Booking.Status.BOOKED
-        ).select_related("registration")
-        for booking in seated:
-            mail.queue(
-                "workshop_changed",
-                to=booking.registration.email,
-                registration=booking.registration,
-                context={"workshop": booking.workshop_id},
-            )
+        seated = Booking.objects.filter(workshop__in=list(workshops), status=Booking.Status.BOOKED)
+        _tell("workshop_changed", seated.select_related("registration"))
         _announce_after_commit(workshops=workshops)
     return round
 
@@ -406,13 +379,19 @@ def _promote(workshop: Workshop) -> list[Booking]:
     Booking.objects.filter(pk__in=[booking.pk for booking in promoted]).update(status=Booking.Status.BOOKED)
     for booking in promoted:
         booking.status = Booking.Status.BOOKED
+    _tell("seat_granted", promoted)
+    return promoted
+
+
+def _tell(kind: str, bookings: Iterable[Booking]) -> None:
+    """Queue an e-mail of `kind` about each booking's workshop to its attendee."""
+    for booking in bookings:
         mail.queue(
-            "seat_granted",
+            kind,
             to=booking.registration.email,
             registration=booking.registration,
-            context={"workshop": workshop.pk},
+            context={"workshop": booking.workshop_id},
         )
-    return promoted
 
 
 def _announce_after_commit(*, registrations: Iterable[tuple[int, str]] = (), workshops=()) -> None:

@@ -9,7 +9,8 @@ from django.test import Client
 from django.utils import timezone
 
 from checkin.services import create_device
-from events.models import Event, Municipality, Room, Round, Workshop
+from events import services
+from events.models import Event, Municipality, Registration, Room, Round, Workshop
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 USES_POSTGRES = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
@@ -87,6 +88,26 @@ def programme(event) -> dict:
         "rounds": {"opening": opening, "first": first, "second": second},
         "rooms": {"hall": hall, "a": room_a, "b": room_b},
     }
+
+
+@pytest.fixture
+def make_attendee(event, municipalities):
+    """make_attendee(n, *workshops, **fields) registers person n through the service."""
+
+    def make(n: int = 1, *workshops: Workshop, **fields) -> Registration:
+        data = {
+            "event": event,
+            "first_name": "Deelnemer",
+            "last_name": str(n),
+            "email": f"deelnemer{n}@x.example",
+            "role": "raadslid",
+            "municipality": municipalities["GM0307"],
+            "workshops": workshops,
+        }
+        registration, _token = services.register(**{**data, **fields})
+        return registration
+
+    return make
 
 
 def registration_payload(n: int = 1, **overrides) -> dict:

@@ -7,7 +7,6 @@ from django.utils import timezone
 
 from checkin.models import CheckIn, Device, Scan
 from checkin.services import redeem
-from events import services
 from tests.conftest import post_json, registration_payload
 
 REDEEM = "/api/v1/checkin/redeem"
@@ -15,17 +14,15 @@ UNDO = "/api/v1/checkin/undo"
 
 
 @pytest.fixture
-def attendee(programme, event, municipalities):
-    registration, _token = services.register(
-        event=event,
+def attendee(make_attendee, programme, municipalities):
+    return make_attendee(
+        1,
+        programme["raad"],
         first_name="Jan",
         last_name="Jansen",
         email="jan@amersfoort.example",
         role="wethouder",
-        municipality=municipalities["GM0307"],
-        workshops=[programme["raad"]],
     )
-    return registration
 
 
 def scan(api, headers, secret, **extra):
@@ -221,15 +218,8 @@ def test_offline_list_holds_hashes_and_names_only(api, scanner_headers, attendee
     assert attendee.badge_secret not in str(body) and attendee.email not in str(body)
 
 
-def test_stats(api, scanner_headers, attendee, programme, event, municipalities):
-    services.register(
-        event=event,
-        first_name="Piet",
-        last_name="Pieters",
-        email="piet@x.example",
-        role="raadslid",
-        municipality=municipalities["GM0363"],
-    )
+def test_stats(api, scanner_headers, attendee, programme, make_attendee, municipalities):
+    make_attendee(2, municipality=municipalities["GM0363"])
     scan(api, scanner_headers, attendee.badge_secret)
     scan(api, scanner_headers, attendee.badge_secret, workshop=programme["raad"].pk)
 

@@ -4,7 +4,6 @@ import pytest
 
 from checkin.models import CheckIn, Scan
 from checkin.services import create_device, redeem
-from events import services
 from tests.concurrency import race
 from tests.conftest import requires_postgres
 
@@ -12,17 +11,8 @@ pytestmark = [requires_postgres, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def badge(programme, event, municipalities):
-    registration, _token = services.register(
-        event=event,
-        first_name="Sanne",
-        last_name="Bakker",
-        email="sanne@race.example",
-        role="raadslid",
-        municipality=municipalities["GM0307"],
-        workshops=[programme["raad"]],
-    )
-    return registration
+def badge(make_attendee, programme):
+    return make_attendee(1, programme["raad"])
 
 
 def test_twenty_scanners_one_badge_one_ok(event, badge):

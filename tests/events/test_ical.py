@@ -11,17 +11,9 @@ from tests.conftest import at
 
 
 @pytest.fixture
-def attendee(event, municipalities, programme):
-    registration, token = services.register(
-        event=event,
-        first_name="Lotte",
-        last_name="Visser",
-        email="lotte@x.example",
-        role="griffier",
-        municipality=municipalities["GM0307"],
-        workshops=[programme["raad"]],
-    )
-    return registration, token
+def attendee(make_attendee, programme):
+    registration = make_attendee(1, programme["raad"], first_name="Lotte", last_name="Visser")
+    return registration, registration.manage_token
 
 
 def feed(client, path) -> icalendar.Calendar:
@@ -68,19 +60,11 @@ def test_programme_feed_has_every_field_calendars_need(client, programme):
 
 
 def test_personal_feed_holds_the_plenary_and_the_booked_workshops_only(
-    client, attendee, programme, event, municipalities
+    client, attendee, programme, make_attendee
 ):
     registration, token = attendee
-    for n in range(2):
-        services.register(
-            event=event,
-            first_name="V",
-            last_name=str(n),
-            email=f"v{n}@x.example",
-            role="raadslid",
-            municipality=municipalities["GM0307"],
-            workshops=[programme["digital"]],
-        )
+    for n in range(2, 4):
+        make_attendee(n, programme["digital"])
     programme["digital"].capacity = 2
     programme["digital"].save()
     services.change_workshops(registration, [programme["raad"], programme["digital"]])  # digital: waitlisted

@@ -2,7 +2,6 @@
 
 import pytest
 
-from events import services
 from events.models import Booking, Registration, Workshop
 from tests.conftest import post_json, registration_payload
 
@@ -32,17 +31,9 @@ def test_patch_changes_the_workshops(api, token, programme):
     assert programme["raad"].bookings.count() == 0
 
 
-def test_patch_to_a_full_workshop_reports_the_waitlist_position(api, token, programme, event, municipalities):
-    for n in range(2):
-        services.register(
-            event=event,
-            first_name="V",
-            last_name=str(n),
-            email=f"v{n}@x.example",
-            role="raadslid",
-            municipality=municipalities["GM0307"],
-            workshops=[programme["small"]],
-        )
+def test_patch_to_a_full_workshop_reports_the_waitlist_position(api, token, programme, make_attendee):
+    for n in range(2, 4):
+        make_attendee(n, programme["small"])
     body = patch(api, f"/api/v1/registrations/{token}", {"workshops": [programme["small"].pk]}).json()
     assert body["workshops"] == [
         {

@@ -10,26 +10,13 @@ from tests.conftest import requires_postgres
 pytestmark = [requires_postgres, pytest.mark.django_db(transaction=True)]
 
 
-def person(event, municipalities, n, *workshops):
-    registration, _token = services.register(
-        event=event,
-        first_name="R",
-        last_name=str(n),
-        email=f"r{n}@race.example",
-        role="raadslid",
-        municipality=municipalities["GM0307"],
-        workshops=workshops,
-    )
-    return registration
-
-
-def test_fifty_clients_for_the_last_five_seats(event, municipalities, programme):
+def test_fifty_clients_for_the_last_five_seats(make_attendee, programme):
     workshop = programme["raad"]
     workshop.capacity = 10
     workshop.save()
     for n in range(5):
-        person(event, municipalities, n, workshop)
-    racers = [person(event, municipalities, 100 + n) for n in range(50)]
+        make_attendee(n, workshop)
+    racers = [make_attendee(100 + n) for n in range(50)]
 
     results = race(lambda i: services.change_workshops(racers[i], [workshop]), 50)
 
@@ -47,14 +34,14 @@ def test_fifty_clients_for_the_last_five_seats(event, municipalities, programme)
     assert max(booked.values_list("created_at", flat=True)) <= waitlisted[0].created_at
 
 
-def test_leaving_and_joining_at_once_never_overbooks(event, municipalities, programme):
+def test_leaving_and_joining_at_once_never_overbooks(make_attendee, programme):
     """10 of 20 seated people leave while 20 others join the same workshop: seats never exceed
     capacity, and at the end every free seat has gone to someone waiting."""
     workshop = programme["small"]
     workshop.capacity = 20
     workshop.save()
-    seated = [person(event, municipalities, n, workshop) for n in range(20)]
-    joining = [person(event, municipalities, 100 + n) for n in range(20)]
+    seated = [make_attendee(n, workshop) for n in range(20)]
+    joining = [make_attendee(100 + n) for n in range(20)]
 
     def act(i: int):
         if i < 10:
@@ -68,15 +55,15 @@ def test_leaving_and_joining_at_once_never_overbooks(event, municipalities, prog
     assert Booking.objects.filter(workshop=workshop, status="waitlisted").count() == 10
 
 
-def test_capacity_changes_race_with_registrations(event, municipalities, programme, staff_user):
+def test_capacity_changes_race_with_registrations(make_attendee, programme):
     workshop = programme["small"]  # two seats, room of 30
     for n in range(6):
-        person(event, municipalities, n, workshop)
+        make_attendee(n, workshop)
 
     def act(i: int):
         if i < 10:
             return services.update_workshop(workshop, capacity=2 + i)  # grows while others join
-        return person(event, municipalities, 200 + i, workshop)
+        return make_attendee(200 + i, workshop)
 
     results = race(act, 20)
 

@@ -1,0 +1,88 @@
+"""Live seat counts in Chromium: an open programme follows other people's changes without a reload."""
+
+import re
+import time
+
+from playwright.sync_api import expect
+
+from events import services
+
+TIMEOUT_MS = 10_000  # as in conftest.py
+
+
+def test_changing_a_workshop_updates_both_seat_counts_live(
+    event, programme, municipalities, server, anonymous_context, browser, staff_context
+):
+    small, raad, digital = programme["small"], programme["raad"], programme["digital"]
+    # Committed before any page opens (`server` uses transactional_db): one of two seats taken.
+    _registration, token = services.register(
+        event=event,
+        first_name="Bram",
+        last_name="Jansen",
+        email="bram.jansen@amersfoort.example",
+        role="raadslid",
+        municipality=municipalities["GM0307"],
+        workshops=[small],
+    )
+
+    # A visitor keeps the programme open. The server joins the live group before it sends the
+    # snapshot, so the socket's first frame means later changes will reach this page. The frame
+    # can arrive while `goto` still runs, hence a listener attached as soon as the socket opens.
+    watcher = anonymous_context.new_page()
+    frames: list[str] = []
+
+    def listen(socket):
+        if socket.url.endswith("/ws/programme/"):
+            socket.on("framereceived", lambda payload: frames.append(str(payload)))
+
+    watcher.on("websocket", listen)
+    watcher.goto("/")
+    deadline = time.monotonic() + TIMEOUT_MS / 1000
+    while not any('"snapshot"' in frame for frame in frames):
+        assert time.monotonic() < deadline, "the programme page got no snapshot over /ws/programme/"
+        watcher.wait_for_timeout(50)
+    seats = {
+        name: watcher.locator(f'li.session[data-workshop="{workshop.pk}"] [data-seats]')
+        for name, workshop in (("small", small), ("raad", raad), ("digital", digital))
+    }
+    expect(seats["small"]).to_have_text("nog 1 plek")
+    expect(seats["raad"]).to_have_text("nog 40 plekken")
+    watcher.evaluate("window.__noReload = true")
+
+    # The attendee, in another browser, swaps the small workshop for the council one.
+    other = browser.new_context(base_url=server, locale="nl-NL", timezone_id="Europe/Amsterdam")
+    other.set_default_timeout(TIMEOUT_MS)
+    try:
+        attendee = other.new_page()
+        attendee.goto(f"/r/{token}/")
+        first_round = attendee.locator(f'input[name="round-{programme["rounds"]["first"].pk}"]')
+        expect(first_round.and_(attendee.locator(f'[value="{small.pk}"]'))).to_be_checked()
+        attendee.locator(f'label.choice[data-workshop="{raad.pk}"]').click()
+        expect(first_round.and_(attendee.locator(f'[value="{raad.pk}"]'))).to_be_checked()
+        attendee.get_by_role("button", name="Mijn keuze opslaan").click()
+        expect(attendee).to_have_url(re.compile(rf"/r/{token}/\?gewijzigd=1"))
+        expect(attendee.get_by_text("Uw programma is gewijzigd")).to_be_visible()
+    finally:
+        other.close()
+
+    # The open programme shows the seat given back and the seat taken.
+    expect(seats["small"]).to_have_text("nog 2 plekken")
+    expect(seats["raad"]).to_have_text("nog 39 plekken")
+
+    # An organiser cancels the digital workshop through the API (session auth, so CSRF-checked).
+    assert staff_context.request.get("/scan/").ok
+    csrf = next(c["value"] for c in staff_context.cookies(server) if c["name"] == "csrftoken")
+    response = staff_context.request.post(
+        f"/api/v1/workshops/{digital.pk}/cancel",
+        headers={"X-CSRFToken": csrf, "Referer": f"{server}/scan/"},
+    )
+    assert response.ok, response.text()
+    assert response.json()["status"] == "cancelled"
+
+    expect(seats["digital"]).to_have_text("Geannuleerd")
+    expect(watcher.locator(f'li.session[data-workshop="{digital.pk}"]')).to_have_class(
+        re.compile(r"\bcancelled\b")
+    )
+    expect(seats["small"]).to_have_text("nog 2 plekken")
+    expect(seats["raad"]).to_have_text("nog 39 plekken")
+    assert watcher.evaluate("window.__noReload") is True
