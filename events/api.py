@@ -78,5 +78,7 @@ def get_registration(request: HttpRequest, manage_token: str):
         "organisation": registration.organisation,
         "needs": registration.needs,
         "directory_opt_in": registration.directory_opt_in,
+        "interests": registration.interests,
+        "talk_about": registration.talk_about,
         "created_at": registration.created_at,
     }
