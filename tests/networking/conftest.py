@@ -14,12 +14,16 @@ OFFERS = [
 ]
 
 
-@pytest.fixture
-def offers(event) -> dict[str, Offer]:
+def create_offers(event) -> dict[str, Offer]:
     return {
         slug: Offer.objects.create(event=event, slug=slug, title=title, places=places, position=position)
         for position, (slug, title, places) in enumerate(OFFERS)
     }
+
+
+@pytest.fixture
+def offers(event) -> dict[str, Offer]:
+    return create_offers(event)
 
 
 def make_municipalities(count: int, province: str = "Gelderland") -> list[Municipality]:
