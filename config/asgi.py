@@ -16,6 +16,7 @@ from django.urls import path  # noqa: E402
 from checkin.consumers import DashboardConsumer  # noqa: E402
 from checkin.middleware import BearerTokenMiddleware  # noqa: E402
 from events.consumers import ProgrammeConsumer  # noqa: E402
+from networking.consumers import NetworkConsumer  # noqa: E402
 
 
 class SameSiteOrigin(OriginValidator):
@@ -32,6 +33,7 @@ class SameSiteOrigin(OriginValidator):
 websocket_urlpatterns = [
     path("ws/dashboard/", DashboardConsumer.as_asgi()),
     path("ws/programme/", ProgrammeConsumer.as_asgi()),
+    path("ws/netwerk/", NetworkConsumer.as_asgi()),
 ]
 
 application = ProtocolTypeRouter(

@@ -30,8 +30,12 @@ def secret_from_payload(text: str) -> str:
 
 
 def _qr(secret: str) -> qrcode.QRCode:
+    return _qr_of(payload(secret))
+
+
+def _qr_of(data: str) -> qrcode.QRCode:
     code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=10, border=4)
-    code.add_data(payload(secret), optimize=0)
+    code.add_data(data, optimize=0)
     code.make(fit=True)
     return code
 
@@ -48,3 +52,9 @@ def qr_png(secret: str) -> bytes:
 @lru_cache(maxsize=4096)
 def qr_svg(secret: str) -> str:
     return _qr(secret).make_image(image_factory=SvgPathImage).to_string(encoding="unicode")
+
+
+@lru_cache(maxsize=1024)
+def link_qr_svg(url: str) -> str:
+    """A QR code of a link, for a phone's camera to open (a connect code, a poster)."""
+    return _qr_of(url).make_image(image_factory=SvgPathImage).to_string(encoding="unicode")

@@ -5,7 +5,7 @@ from django.contrib.auth.base_user import BaseUserManager
 from django.utils.translation import gettext_lazy as _
 
 from events.errors import RegistrationError
-from events.models import Event, Municipality, Role, Workshop
+from events.models import Event, Municipality, Role, Theme, Workshop
 from events.services import check_one_per_round
 
 
@@ -46,7 +46,47 @@ class WorkshopChoiceForm(forms.Form):
         return workshops
 
 
-class RegistrationForm(WorkshopChoiceForm):
+class DirectoryProfileForm(forms.Form):
+    """What an attendee shows in the attendee directory (networking), only while opted in."""
+
+    directory_opt_in = forms.BooleanField(
+        label=_("List me in the attendee directory so other attendees can find me"),
+        required=False,
+        help_text=_("Optional. Only your name, role and municipality are shown; never your e-mail address."),
+    )
+    interests = forms.MultipleChoiceField(
+        label=_("Themes that interest you"),
+        choices=Theme.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Shown in the directory, and used to suggest people to meet."),
+    )
+    talk_about = forms.CharField(
+        label=_("I would like to talk about"),
+        max_length=200,
+        required=False,
+        help_text=_("One short line, e.g. a question you are working on."),
+    )
+
+    def clean_talk_about(self) -> str:
+        return " ".join(self.cleaned_data["talk_about"].split())
+
+
+class RegistrationForm(WorkshopChoiceForm, DirectoryProfileForm):
+    field_order = [
+        "first_name",
+        "last_name",
+        "email",
+        "role",
+        "municipality",
+        "organisation",
+        "workshops",
+        "needs",
+        "directory_opt_in",
+        "interests",
+        "talk_about",
+    ]
+
     first_name = forms.CharField(label=_("First name"), max_length=100)
     last_name = forms.CharField(label=_("Last name"), max_length=100)
     email = forms.EmailField(label=_("E-mail address"), max_length=254)
@@ -71,13 +111,6 @@ class RegistrationForm(WorkshopChoiceForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Optional. Only used to prepare the day; erased after the event."),
     )
-    directory_opt_in = forms.BooleanField(
-        label=_("List me in the attendee directory so other attendees can find me"),
-        required=False,
-        help_text=_("Optional. Only your name, role and municipality are shown; never your e-mail address."),
-    )
-
-    field_order = ["first_name", "last_name", "email", "role", "municipality", "organisation", "workshops"]
 
     def clean_first_name(self) -> str:
         return self.cleaned_data["first_name"].strip()

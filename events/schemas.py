@@ -85,6 +85,10 @@ class RegistrationIn(Schema):
     workshops: list[int] = Field(default_factory=list, description="Workshop ids, at most one per round.")
     needs: str = Field("", max_length=1000)
     directory_opt_in: bool = False
+    interests: list[str] = Field(
+        default_factory=list, description="Theme codes (action lines), shown in the attendee directory."
+    )
+    talk_about: str = Field("", max_length=200, description="'I would like to talk about', one short line.")
 
 
 class RegistrationChangeIn(Schema):
@@ -125,6 +129,8 @@ class RegistrationDetailOut(RegistrationOut):
     organisation: str
     needs: str
     directory_opt_in: bool
+    interests: list[str]
+    talk_about: str
     created_at: datetime
 
 
@@ -163,6 +169,8 @@ def registration_detail_out(registration: Registration, absolute) -> dict:
         "organisation": registration.organisation,
         "needs": registration.needs,
         "directory_opt_in": registration.directory_opt_in,
+        "interests": registration.interests,
+        "talk_about": registration.talk_about,
         "created_at": registration.created_at,
     }
 

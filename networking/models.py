@@ -1,10 +1,14 @@
-"""Democratie in Actie's offers to municipalities, and who signed up for them."""
+"""Democratie in Actie's offers to municipalities and who signed up for them; attendees' contacts."""
 
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from events.models import Event, Municipality
+from events.models import Event, Municipality, Registration
+
+# The offer that is the network itself: its members are shown on the wall at the stand.
+NETWORK_SLUG = "netwerk-digitale-democratie"
 
 
 class OfferQuerySet(models.QuerySet):
@@ -37,7 +41,11 @@ class Offer(models.Model):
 
 
 class Signup(models.Model):
-    """A municipality's place for an offer: accepted, or waitlisted in order of arrival."""
+    """A municipality's place for an offer: accepted, or waitlisted in order of arrival.
+
+    One per municipality and offer; every person who signs the municipality up for it is a
+    SignupContact. `reference` is the municipality's file number for the event, shared by all
+    its signups."""
 
     class Status(models.TextChoices):
         ACCEPTED = "accepted", _("accepted")
@@ -50,8 +58,6 @@ class Signup(models.Model):
         Municipality, on_delete=models.PROTECT, related_name="signups", verbose_name=_("municipality")
     )
     reference = models.CharField(_("reference"), max_length=12)
-    contact_name = models.CharField(_("contact name"), max_length=200)
-    contact_email = models.EmailField(_("contact e-mail"))
     status = models.CharField(_("status"), max_length=16, choices=Status.choices)
     created_at = models.DateTimeField(_("signed up at"), auto_now_add=True)
 
@@ -62,6 +68,97 @@ class Signup(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["offer", "municipality"], name="signup_one_per_municipality")
         ]
+        indexes = [models.Index(fields=["offer", "status", "id"], name="signup_waitlist_order")]
 
     def __str__(self) -> str:
         return f"{self.municipality} → {self.offer}"
+
+    def waitlist_position(self) -> int | None:
+        """1 for the first in line; None for an accepted place. Arrival order is id order: ids are
+        drawn while the offer is locked (see networking.services.sign_up)."""
+        if self.status != self.Status.WAITLISTED:
+            return None
+        return Signup.objects.filter(
+            offer_id=self.offer_id, status=self.Status.WAITLISTED, pk__lte=self.pk
+        ).count()
+
+
+class SignupContact(models.Model):
+    """A person who signed their municipality up for an offer; the first one took the place."""
+
+    signup = models.ForeignKey(
+        Signup, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("signup")
+    )
+    name = models.CharField(_("contact name"), max_length=200)
+    email = models.EmailField(_("contact e-mail"))
+    role = models.CharField(_("contact role"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("added at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("signup contact")
+        verbose_name_plural = _("signup contacts")
+        constraints = [models.UniqueConstraint("signup", Lower("email"), name="signup_contact_unique_email")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ConnectCode(models.Model):
+    """An attendee's personal connect QR: a secret of its own, never the badge's check-in secret.
+    Kept in the clear to draw the QR again; looked up by its hash."""
+
+    registration = models.OneToOneField(
+        Registration, on_delete=models.CASCADE, related_name="connect_code", verbose_name=_("registration")
+    )
+    secret = models.CharField(max_length=64, editable=False)
+    secret_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("connect code")
+        verbose_name_plural = _("connect codes")
+
+    def __str__(self) -> str:
+        return str(self.registration)
+
+
+class ContactQuerySet(models.QuerySet):
+    def involving(self, registration: Registration) -> "ContactQuerySet":
+        return self.filter(Q(requester=registration) | Q(recipient=registration))
+
+
+class Contact(models.Model):
+    """A request between two attendees to exchange details; the details are shared once accepted."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        ACCEPTED = "accepted", _("accepted")
+
+    requester = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="contacts_requested", verbose_name=_("requester")
+    )
+    recipient = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="contacts_received", verbose_name=_("recipient")
+    )
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+
+    objects = ContactQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        constraints = [
+            models.UniqueConstraint(fields=["requester", "recipient"], name="contact_one_per_pair"),
+            models.CheckConstraint(condition=~Q(requester=F("recipient")), name="contact_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.requester_id} → {self.recipient_id} ({self.status})"
+
+    def other(self, registration: Registration) -> Registration:
+        return self.recipient if self.requester_id == registration.pk else self.requester
