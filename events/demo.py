@@ -695,6 +695,20 @@ def _ensure_staff_user() -> bool:
     return True
 
 
+TALK_ABOUT = [
+    "Hoe betrekken we jongeren bij de gemeenteraad?",
+    "Ervaringen met een burgerberaad",
+    "Digitaal raadsinformatiesysteem vernieuwen",
+    "Right to Challenge in kleine kernen",
+    "Opleidingsbudget voor raadsleden: hoe verdeel je het?",
+    "Participatie bij de Omgevingswet",
+    "Lokale media en transparant bestuur",
+    "Samenwerking griffie en ambtelijke organisatie",
+    "Aardgasvrije wijk: wie beslist er mee?",
+    "Integriteit en veiligheid van politieke ambtsdragers",
+]
+
+
 @dataclass(frozen=True)
 class DemoPerson:
     first_name: str
@@ -705,6 +719,8 @@ class DemoPerson:
     organisation: str
     needs: str
     directory_opt_in: bool
+    interests: tuple[str, ...]
+    talk_about: str
     workshops: tuple[Workshop, ...]
 
 
@@ -732,6 +748,9 @@ def demo_person(number: int, municipalities: list[Municipality], rounds: list[li
             continue
         # Bigger rooms draw more people, but less than in proportion: the small ones fill up.
         chosen.append(rng.choices(workshops, weights=[workshop.capacity + 30 for workshop in workshops])[0])
+    # Drawn last, so that everything drawn before stays the same person.
+    interests = tuple(sorted(rng.sample(Theme.values, rng.randint(1, 3)))) if directory_opt_in else ()
+    talk_about = rng.choice(TALK_ABOUT) if directory_opt_in else ""
     return DemoPerson(
         first_name=first_name,
         last_name=last_name,
@@ -741,6 +760,8 @@ def demo_person(number: int, municipalities: list[Municipality], rounds: list[li
         organisation=organisation,
         needs=needs,
         directory_opt_in=directory_opt_in,
+        interests=interests,
+        talk_about=talk_about,
         workshops=tuple(chosen),
     )
 
@@ -797,6 +818,8 @@ def seed_attendees(event: Event, count: int) -> int:
             organisation=person.organisation,
             needs=person.needs,
             directory_opt_in=person.directory_opt_in,
+            interests=person.interests,
+            talk_about=person.talk_about,
             workshops=person.workshops,
             by_organiser=True,
             send_confirmation=False,
