@@ -82,10 +82,13 @@ def recent_scan_out(scan: Scan) -> dict:
         "id": scan.pk,
         "action": scan.action,
         "status": scan.status,
+        "status_label": str(scan.get_status_display()),
         "name": registration.full_name if registration else "",
         "municipality": registration.affiliation if registration else "",
         "role": registration.role if registration else "",
-        "province": registration.municipality.province if registration and registration.municipality_id else "",
+        "province": registration.municipality.province
+        if registration and registration.municipality_id
+        else "",
         "place": scan.workshop.title if scan.workshop else "",
         "device": scan.device.name if scan.device else (scan.user.get_username() if scan.user else ""),
         "source": source_key(scan.device_id, scan.user_id),
@@ -100,7 +103,9 @@ def checkin_message(scan: Scan) -> dict:
     """
     registration = scan.registration
     counted = CheckIn.objects.filter(registration__event_id=registration.event_id)
-    by_source = Q(device_id=scan.device_id) if scan.device_id else Q(device__isnull=True, user_id=scan.user_id)
+    by_source = (
+        Q(device_id=scan.device_id) if scan.device_id else Q(device__isnull=True, user_id=scan.user_id)
+    )
     totals = counted.aggregate(
         checked_in=Count("id", filter=Q(workshop__isnull=True)),
         workshop_checked_in=Count("id", filter=Q(workshop_id=scan.workshop_id)),

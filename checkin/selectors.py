@@ -198,6 +198,7 @@ def _devices(event: Event) -> list[dict]:
 
     Scanner devices keep `last_seen_at`; organisers scanning in a browser are listed by account.
     """
+
     def count_of(model):
         # A subquery per column: two counted joins on one query would multiply each other.
         return Subquery(
@@ -214,7 +215,9 @@ def _devices(event: Event) -> list[dict]:
             "kind": "device",
             "scans": device.scan_count or 0,
             "checked_in": device.checkin_count or 0,
-            "last_seen_at": timezone.localtime(device.last_seen_at).isoformat() if device.last_seen_at else None,
+            "last_seen_at": timezone.localtime(device.last_seen_at).isoformat()
+            if device.last_seen_at
+            else None,
             "revoked": device.revoked_at is not None,
         }
         for device in Device.objects.filter(event=event)

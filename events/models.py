@@ -289,7 +289,9 @@ class Registration(models.Model):
     directory_opt_in = models.BooleanField(_("listed in the attendee directory"), default=False)
     directory_opt_in_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Shown in the attendee directory (networking) only while directory_opt_in is on.
-    interests = models.JSONField(_("interests"), default=list, blank=True, help_text=_("Themes (action lines)."))
+    interests = models.JSONField(
+        _("interests"), default=list, blank=True, help_text=_("Themes (action lines).")
+    )
     talk_about = models.CharField(_("I would like to talk about"), max_length=200, blank=True)
     privacy_accepted_at = models.DateTimeField(editable=False)
     # The QR badge carries the secret; the database is searched by its hash. The manage token is
