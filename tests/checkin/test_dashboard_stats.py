@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from checkin.schemas import checkin_message
 from checkin.selectors import dashboard_snapshot, stats
 from checkin.services import create_device, redeem, undo
 from events import services
@@ -252,3 +253,16 @@ def test_dashboard_page_is_for_organisers_only(programme, event, scanner_headers
 
     assert (anonymous.status_code, with_token.status_code) == (302, 302)
     assert anonymous["Location"].startswith("/admin/login/")
+
+
+def test_the_checkin_message_costs_one_query(
+    programme, event, municipalities, scanner, django_assert_num_queries
+):
+    """The scan's hot path: the message reuses what redeem() loaded, plus one aggregate."""
+    registration = person(event, municipalities, 1)
+    scan = redeem(event=event, secret=registration.badge_secret, device=scanner[0])
+
+    with django_assert_num_queries(1):
+        message = checkin_message(scan)
+
+    assert (message["checked_in"], message["source"]["checked_in"]) == (1, 1)
