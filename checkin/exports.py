@@ -179,7 +179,7 @@ def bookings(event: Event, workshop: Workshop | None = None) -> Table:
                     registration.first_name,
                     registration.affiliation,
                     _role(registration),
-                    _("booked") if line["status"] == Booking.Status.BOOKED else _("waiting list"),
+                    _("booked") if line["status"] == Booking.Status.BOOKED else _("waitlisted"),
                     line["position"],
                     _when(line["checked_in_at"]),
                 ]
