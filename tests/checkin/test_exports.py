@@ -261,3 +261,17 @@ def test_unknown_layout_or_sort_falls_back_to_the_default(staff_client, people):
 )
 def test_surname_key_files_dutch_particles_under_the_main_name(surname, key):
     assert surname_key(surname) == key
+
+
+def test_admin_index_links_the_exports(staff_user, programme):
+    staff_user.is_superuser = True
+    staff_user.save()
+    client = Client()
+    client.force_login(staff_user)
+
+    page = client.get("/admin/").content.decode()
+
+    assert 'id="day-lists"' in page
+    for url in EXPORT_URLS:
+        assert f'href="{url}"' in page
+    assert "app-events module" in page  # the app list still follows
