@@ -6,7 +6,7 @@ from events.municipalities import DEFAULT_PATH, load_municipality_file
 
 
 class Command(BaseCommand):
-    help = "Load (or update) the Dutch municipalities from a CSV: cbs_code,name,province[,population]."
+    help = "Load (or update) the Dutch municipalities from a CSV with columns cbs_code,name,province."
 
     def add_arguments(self, parser):
         parser.add_argument(
