@@ -126,8 +126,12 @@
       height: 220,
       legend: { show: false },
       cursor: { drag: { x: false, y: false } },
-      scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(5, Math.ceil(max * 1.2))] } },
-      axes: [{}, { label: labels.chart_axis }],
+      scales: {
+        // Half a block of room on either side, so the first and last bars are whole.
+        x: { time: true, range: (_u, min, max) => [min - BLOCK_MS / 2000, max + BLOCK_MS / 2000] },
+        y: { range: (_u, _min, max) => [0, Math.max(5, Math.ceil(max * 1.2))] },
+      },
+      axes: [{ values: (_u, splits) => splits.map((seconds) => clock(seconds * 1000)) }, { label: labels.chart_axis }],
       series: [
         {},
         {
