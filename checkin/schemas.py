@@ -70,34 +70,62 @@ def scan_out(scan: Scan) -> dict:
     }
 
 
+def source_key(device_id: int | None, user_id: int | None) -> str:
+    """Who scanned, as a stable key for the dashboard's door table: a device, or an organiser's account."""
+    return f"device-{device_id}" if device_id else f"user-{user_id}"
+
+
 def recent_scan_out(scan: Scan) -> dict:
     """A line in the dashboard's list of last scans."""
+    registration = scan.registration
     return {
         "id": scan.pk,
         "action": scan.action,
         "status": scan.status,
-        "name": scan.registration.full_name if scan.registration else "",
-        "municipality": scan.registration.affiliation if scan.registration else "",
+        "status_label": str(scan.get_status_display()),
+        "name": registration.full_name if registration else "",
+        "municipality": registration.affiliation if registration else "",
+        "role": registration.role if registration else "",
+        "province": registration.municipality.province
+        if registration and registration.municipality_id
+        else "",
         "place": scan.workshop.title if scan.workshop else "",
         "device": scan.device.name if scan.device else (scan.user.get_username() if scan.user else ""),
+        "source": source_key(scan.device_id, scan.user_id),
         "scanned_at": timezone.localtime(scan.scanned_at).isoformat(),
     }
 
 
 def checkin_message(scan: Scan) -> dict:
-    """`checkin` or `undo`, with the new totals so that a dashboard never drifts."""
+    """`checkin` or `undo`, with the new totals so that a dashboard never drifts.
+
+    One query, as before: the per-door count rides on the same aggregate.
+    """
     registration = scan.registration
     counted = CheckIn.objects.filter(registration__event_id=registration.event_id)
+    by_source = (
+        Q(device_id=scan.device_id) if scan.device_id else Q(device__isnull=True, user_id=scan.user_id)
+    )
     totals = counted.aggregate(
         checked_in=Count("id", filter=Q(workshop__isnull=True)),
         workshop_checked_in=Count("id", filter=Q(workshop_id=scan.workshop_id)),
+        source_checked_in=Count("id", filter=by_source),
     )
+    last_seen = scan.device.last_seen_at if scan.device and scan.device.last_seen_at else scan.created_at
+    line = recent_scan_out(scan)
     return {
         "type": "checkin" if scan.action == Scan.Action.REDEEM else "undo",
-        "scan": recent_scan_out(scan),
+        "scan": line,
         "workshop": scan.workshop_id,
         "checked_in": totals["checked_in"],
         "workshop_checked_in": totals["workshop_checked_in"] if scan.workshop_id else None,
+        "source": {
+            "key": line["source"],
+            "name": line["device"],
+            "kind": "device" if scan.device_id else "user",
+            "checked_in": totals["source_checked_in"],
+            "last_seen_at": timezone.localtime(last_seen).isoformat(),
+        },
     }
 
 
@@ -105,15 +133,35 @@ class WorkshopStatsOut(Schema):
     id: int
     title: str
     round: str
+    round_id: int
     room: str
     capacity: int
     booked: int
     waitlisted: int
     checked_in: int
+    absent: int = Field(description="Booked, but not checked in at the workshop's door.")
+    occupancy: int = Field(description="Booked seats as a percentage of capacity.")
+    hot: bool = Field(description="90 % of the seats or more are booked.")
+    cancelled: bool
+
+
+class RoundStatsOut(Schema):
+    id: int
+    label: str
+    starts_at: datetime
+    started: bool
+    booked: int
+    absent: int
+    no_show_rate: int | None = Field(description="Percentage of booked seats not checked in; once started.")
 
 
 class ArrivalsOut(Schema):
     minute: datetime
+    count: int
+
+
+class ArrivalBlockOut(Schema):
+    at: datetime = Field(description="Start of a 5-minute block.")
     count: int
 
 
@@ -130,6 +178,20 @@ class ProvinceStatsOut(Schema):
     checked_in: int
 
 
+class SizeStatsOut(Schema):
+    size: Literal["lt20k", "20k-50k", "50k-100k", "100k+", "unknown", "none"]
+    label: str
+    registered: int
+    checked_in: int
+
+
+class LastSignupOut(Schema):
+    municipality: str
+    province: str
+    status: str
+    created_at: datetime
+
+
 class OfferStatsOut(Schema):
     slug: str
     title: str
@@ -137,6 +199,17 @@ class OfferStatsOut(Schema):
     taken: int
     waitlisted: int
     places_left: int | None
+    last_signup: LastSignupOut | None = None
+
+
+class DeviceStatsOut(Schema):
+    source: str = Field(description="`device-<id>` or `user-<id>` (an organiser scanning in a browser).")
+    name: str
+    kind: Literal["device", "user"]
+    scans: int
+    checked_in: int
+    last_seen_at: datetime | None
+    revoked: bool
 
 
 class StatsOut(Schema):
@@ -145,8 +218,12 @@ class StatsOut(Schema):
     checked_in: int
     not_arrived: int
     workshops: list[WorkshopStatsOut]
+    rounds: list[RoundStatsOut]
     arrivals_per_minute: list[ArrivalsOut]
+    arrivals_per_5_minutes: list[ArrivalBlockOut]
     by_role: list[RoleStatsOut]
     by_province: list[ProvinceStatsOut]
+    by_size: list[SizeStatsOut]
     offers: list[OfferStatsOut]
+    devices: list[DeviceStatsOut]
     generated_at: datetime

@@ -1,64 +1,274 @@
 """Read queries for dashboards, statistics and the scanners' offline list."""
 
-from django.db.models import Count, Q
+from datetime import datetime, timedelta
+
+from django.db.models import Case, CharField, Count, Exists, Max, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import TruncMinute
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from checkin.models import CheckIn, Scan
-from checkin.schemas import recent_scan_out
-from events.models import Booking, Event, Registration, Workshop
+from checkin.models import CheckIn, Device, Scan
+from checkin.schemas import recent_scan_out, source_key
+from events.models import Booking, Event, Registration, Round, Workshop
+from networking.models import Offer, Signup
 from networking.selectors import offers
 
 RECENT_SCANS = 20
+ARRIVALS_BUCKET = timedelta(minutes=5)
+# A room this full (booked / capacity) is marked on the dashboard.
+HOT_OCCUPANCY = 0.9
+
+# Municipality size classes (CBS inhabitants): (key, label, lower bound inclusive, upper bound exclusive).
+SIZE_CLASSES = [
+    ("lt20k", _("fewer than 20,000 inhabitants"), 0, 20_000),
+    ("20k-50k", _("20,000 – 50,000 inhabitants"), 20_000, 50_000),
+    ("50k-100k", _("50,000 – 100,000 inhabitants"), 50_000, 100_000),
+    ("100k+", _("100,000 inhabitants or more"), 100_000, None),
+]
+SIZE_UNKNOWN = ("unknown", _("unknown (no population figure)"))
+SIZE_NONE = ("none", _("not from a municipality"))
 
 
-def stats(event: Event) -> dict:
-    """Everything the dashboard shows, in a few grouped queries."""
-    registrations = Registration.objects.filter(event=event)
-    confirmed = registrations.filter(status=Registration.Status.CONFIRMED)
-    entrance = CheckIn.objects.filter(registration__event=event, workshop__isnull=True)
-    totals = registrations.aggregate(
-        registered=Count("id", filter=Q(status=Registration.Status.CONFIRMED)),
-        cancelled=Count("id", filter=Q(status=Registration.Status.CANCELLED)),
+def _size_class() -> Case:
+    """The size class of a registration's municipality, computed in the database for grouping."""
+    population = "municipality__population"
+    whens = [When(municipality__isnull=True, then=Value(SIZE_NONE[0]))]
+    whens.append(When(**{f"{population}__isnull": True}, then=Value(SIZE_UNKNOWN[0])))
+    for key, _label, low, high in SIZE_CLASSES:
+        condition = Q(**{f"{population}__gte": low})
+        if high is not None:
+            condition &= Q(**{f"{population}__lt": high})
+        whens.append(When(condition, then=Value(key)))
+    return Case(*whens, default=Value(SIZE_UNKNOWN[0]), output_field=CharField())
+
+
+def _bucket(moment: datetime) -> datetime:
+    """The start of the 5-minute block `moment` falls in (local time)."""
+    local = timezone.localtime(moment)
+    return local.replace(minute=local.minute - local.minute % 5, second=0, microsecond=0)
+
+
+def _workshops(event: Event, now: datetime) -> tuple[list[dict], list[dict]]:
+    """Seats, waitlist and check-ins per workshop, and the no-show rate per started round."""
+    present_at_door = CheckIn.objects.filter(
+        registration_id=OuterRef("registration_id"), workshop_id=OuterRef("workshop_id")
     )
-    checked_in = entrance.count()
-
     seats: dict[int, dict[str, int]] = {}
-    for workshop_id, status, n in (
+    for row in (
         Booking.objects.filter(workshop__round__event=event)
-        .values_list("workshop_id", "status")
-        .annotate(n=Count("id"))
+        .values("workshop_id")
+        .annotate(
+            booked=Count("id", filter=Q(status=Booking.Status.BOOKED)),
+            waitlisted=Count("id", filter=Q(status=Booking.Status.WAITLISTED)),
+            absent=Count("id", filter=Q(status=Booking.Status.BOOKED) & ~Exists(present_at_door)),
+        )
         .order_by()
     ):
-        seats.setdefault(workshop_id, {})[status] = n
+        seats[row["workshop_id"]] = row
     present = dict(
         CheckIn.objects.filter(workshop__round__event=event)
         .values_list("workshop_id")
         .annotate(n=Count("id"))
         .order_by()
     )
-    workshops = [
-        {
-            "id": workshop.pk,
-            "title": workshop.title,
-            "round": workshop.round.label,
-            "room": workshop.room.name,
-            "capacity": workshop.capacity,
-            "booked": seats.get(workshop.pk, {}).get(Booking.Status.BOOKED, 0),
-            "waitlisted": seats.get(workshop.pk, {}).get(Booking.Status.WAITLISTED, 0),
-            "checked_in": present.get(workshop.pk, 0),
-        }
-        for workshop in Workshop.objects.filter(round__event=event, round__kind="workshops")
+    workshops = []
+    rounds: dict[int, dict] = {}
+    for workshop in (
+        Workshop.objects.filter(round__event=event, round__kind=Round.Kind.WORKSHOPS)
         .select_related("round", "room")
         .order_by("round__starts_at", "title")
-    ]
-    arrivals = [
-        {"minute": row["minute"].isoformat(), "count": row["n"]}
-        for row in entrance.annotate(minute=TruncMinute("checked_in_at"))
+    ):
+        counts = seats.get(workshop.pk, {})
+        booked = counts.get("booked", 0)
+        occupancy = booked / workshop.capacity if workshop.capacity else 0.0
+        workshops.append(
+            {
+                "id": workshop.pk,
+                "title": workshop.title,
+                "round": workshop.round.label,
+                "round_id": workshop.round_id,
+                "room": workshop.room.name,
+                "capacity": workshop.capacity,
+                "booked": booked,
+                "waitlisted": counts.get("waitlisted", 0),
+                "checked_in": present.get(workshop.pk, 0),
+                "absent": counts.get("absent", 0),
+                "occupancy": round(occupancy * 100),
+                "hot": occupancy >= HOT_OCCUPANCY,
+                "cancelled": workshop.status == Workshop.Status.CANCELLED,
+            }
+        )
+        entry = rounds.setdefault(
+            workshop.round_id,
+            {
+                "id": workshop.round_id,
+                "label": workshop.round.label,
+                "starts_at": workshop.round.starts_at.isoformat(),
+                "started": workshop.round.starts_at <= now,
+                "booked": 0,
+                "absent": 0,
+            },
+        )
+        entry["booked"] += booked
+        entry["absent"] += counts.get("absent", 0)
+    for entry in rounds.values():
+        # Before the round starts everyone booked is "absent": no rate until it has begun.
+        entry["no_show_rate"] = (
+            round(100 * entry["absent"] / entry["booked"]) if entry["started"] and entry["booked"] else None
+        )
+    return workshops, list(rounds.values())
+
+
+def _arrivals(event: Event) -> tuple[list[dict], list[dict]]:
+    """Entrance check-ins per minute (the API's figure) and per 5 minutes (the dashboard's chart)."""
+    per_minute = list(
+        CheckIn.objects.filter(registration__event=event, workshop__isnull=True)
+        .annotate(minute=TruncMinute("checked_in_at"))
         .values("minute")
         .annotate(n=Count("id"))
         .order_by("minute")
+    )
+    buckets: dict[datetime, int] = {}
+    for row in per_minute:
+        start = _bucket(row["minute"])
+        buckets[start] = buckets.get(start, 0) + row["n"]
+    return (
+        [{"minute": row["minute"].isoformat(), "count": row["n"]} for row in per_minute],
+        [{"at": start.isoformat(), "count": n} for start, n in sorted(buckets.items())],
+    )
+
+
+def _by_size(confirmed) -> list[dict]:
+    counts = {
+        row["size"]: row
+        for row in confirmed.annotate(size=_size_class())
+        .values("size")
+        .annotate(
+            registered=Count("id", distinct=True),
+            checked_in=Count("checkins", filter=Q(checkins__workshop__isnull=True)),
+        )
+        .order_by()
+    }
+    classes = [(key, label) for key, label, _low, _high in SIZE_CLASSES] + [SIZE_UNKNOWN, SIZE_NONE]
+    return [
+        {
+            "size": key,
+            "label": str(label),
+            "registered": counts.get(key, {}).get("registered", 0),
+            "checked_in": counts.get(key, {}).get("checked_in", 0),
+        }
+        for key, label in classes
     ]
+
+
+def _offers(event: Event) -> list[dict]:
+    """The offers with their counts, and which municipality signed up last (one query each)."""
+    latest = Signup.objects.filter(offer_id=OuterRef("pk")).order_by("-created_at", "-id")
+    last = {
+        row["slug"]: row
+        for row in Offer.objects.filter(event=event)
+        .annotate(
+            last_municipality=Subquery(latest.values("municipality__name")[:1]),
+            last_province=Subquery(latest.values("municipality__province")[:1]),
+            last_status=Subquery(latest.values("status")[:1]),
+            last_at=Subquery(latest.values("created_at")[:1]),
+        )
+        .values("slug", "last_municipality", "last_province", "last_status", "last_at")
+    }
+    rows = []
+    for offer in offers(event):
+        latest_row = last.get(offer["slug"], {})
+        offer = {key: value for key, value in offer.items() if key != "description"}
+        offer["last_signup"] = (
+            {
+                "municipality": latest_row["last_municipality"],
+                "province": latest_row["last_province"],
+                "status": latest_row["last_status"],
+                "created_at": timezone.localtime(latest_row["last_at"]).isoformat(),
+            }
+            if latest_row.get("last_at")
+            else None
+        )
+        rows.append(offer)
+    return rows
+
+
+def _devices(event: Event) -> list[dict]:
+    """Scans and check-ins per door, and when each door was last heard from.
+
+    Scanner devices keep `last_seen_at`; organisers scanning in a browser are listed by account.
+    """
+
+    def count_of(model):
+        # A subquery per column: two counted joins on one query would multiply each other.
+        return Subquery(
+            model.objects.filter(device_id=OuterRef("pk"))
+            .values("device_id")
+            .annotate(n=Count("id"))
+            .values("n")[:1]
+        )
+
+    rows = [
+        {
+            "source": source_key(device.pk, None),
+            "name": device.name,
+            "kind": "device",
+            "scans": device.scan_count or 0,
+            "checked_in": device.checkin_count or 0,
+            "last_seen_at": timezone.localtime(device.last_seen_at).isoformat()
+            if device.last_seen_at
+            else None,
+            "revoked": device.revoked_at is not None,
+        }
+        for device in Device.objects.filter(event=event)
+        .annotate(
+            scan_count=count_of(Scan),
+            checkin_count=count_of(CheckIn),
+        )
+        .order_by("name")
+    ]
+    browser = (
+        Scan.objects.filter(event=event, device__isnull=True, user__isnull=False)
+        .values("user_id", "user__username")
+        .annotate(
+            scans=Count("id"),
+            last=Max("scanned_at"),
+        )
+        .order_by("user__username")
+    )
+    checked_in_by_user = dict(
+        CheckIn.objects.filter(registration__event=event, device__isnull=True, user__isnull=False)
+        .values_list("user_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    rows += [
+        {
+            "source": source_key(None, row["user_id"]),
+            "name": row["user__username"],
+            "kind": "user",
+            "scans": row["scans"],
+            "checked_in": checked_in_by_user.get(row["user_id"], 0),
+            "last_seen_at": timezone.localtime(row["last"]).isoformat(),
+            "revoked": False,
+        }
+        for row in browser
+    ]
+    return rows
+
+
+def stats(event: Event, now: datetime | None = None) -> dict:
+    """Everything the dashboard shows, in a bounded number of grouped queries (no query per row)."""
+    now = now or timezone.now()
+    registrations = Registration.objects.filter(event=event)
+    confirmed = registrations.filter(status=Registration.Status.CONFIRMED)
+    totals = registrations.aggregate(
+        registered=Count("id", filter=Q(status=Registration.Status.CONFIRMED)),
+        cancelled=Count("id", filter=Q(status=Registration.Status.CANCELLED)),
+    )
+    checked_in = CheckIn.objects.filter(registration__event=event, workshop__isnull=True).count()
+    workshops, rounds = _workshops(event, now)
+    per_minute, per_five_minutes = _arrivals(event)
     by_role = [
         {
             "role": row["role"],
@@ -71,7 +281,7 @@ def stats(event: Event) -> dict:
             registered=Count("id", distinct=True),
             checked_in=Count("checkins", filter=Q(checkins__workshop__isnull=True)),
         )
-        .order_by("-registered")
+        .order_by("-registered", "role")
     ]
     by_province = [
         {
@@ -84,7 +294,7 @@ def stats(event: Event) -> dict:
             registered=Count("id", distinct=True),
             checked_in=Count("checkins", filter=Q(checkins__workshop__isnull=True)),
         )
-        .order_by("-registered")
+        .order_by("-registered", "municipality__province")
     ]
     return {
         "registered": totals["registered"],
@@ -92,11 +302,15 @@ def stats(event: Event) -> dict:
         "checked_in": checked_in,
         "not_arrived": max(totals["registered"] - checked_in, 0),
         "workshops": workshops,
-        "arrivals_per_minute": arrivals,
+        "rounds": rounds,
+        "arrivals_per_minute": per_minute,
+        "arrivals_per_5_minutes": per_five_minutes,
         "by_role": by_role,
         "by_province": by_province,
-        "offers": offers(event),
-        "generated_at": timezone.now().isoformat(),
+        "by_size": _by_size(confirmed),
+        "offers": _offers(event),
+        "devices": _devices(event),
+        "generated_at": timezone.localtime(now).isoformat(),
     }
 
 

@@ -1,12 +1,24 @@
-"""Staff pages: the scanner and the organisers' dashboard."""
+"""Staff pages: the scanner, the organisers' dashboard, lists, exports and the badge print sheet.
+
+All of them need an organiser's session (`is_staff`). Scanner devices authenticate with a bearer
+token for the API only: a token opens no page here (they are sent to the login page).
+"""
 
 from django.contrib.admin.views.decorators import staff_member_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import ensure_csrf_cookie
 
+from checkin import exports
+from checkin.models import Scan
 from checkin.selectors import dashboard_snapshot
+from events import badges
+from events.models import Registration, Round, Workshop
 from events.selectors import current_event
+
+BADGE_LAYOUTS = {"a4": 8, "a6": 1}  # badges per printed page
+BADGE_SORTS = {"surname": exports.person_key, "municipality": exports.municipality_key}
 
 
 @staff_member_required
@@ -15,8 +27,138 @@ def scan(request: HttpRequest) -> HttpResponse:
     return render(request, "checkin/scan.html", {"event": current_event()})
 
 
+def _labels() -> dict:
+    """The words dashboard.js needs, translated here (json_script: data, not code, for the CSP)."""
+    return {
+        "statuses": {status.value: str(status.label) for status in Scan.Status},
+        "entrance": _("Entrance"),
+        "never": _("never"),
+        "revoked": _("revoked"),
+        "unlimited": "∞",
+        "almost_full": _("almost full"),
+        "not_started": _("not started"),
+        "no_municipality": _("not from a municipality"),
+        "quiet_since": _("quiet for {minutes} min (last {time})"),
+        "seen_just_now": _("just now ({time})"),
+        "seen_minutes_ago": _("{minutes} min ago ({time})"),
+        "chart_axis": _("Arrivals"),
+        "chart_empty": _("No arrivals yet."),
+        "chart_summary": _(
+            "Arrivals per 5 minutes: {total} in total; busiest block {peak_time} with {peak_count}; "
+            "last block {last_time} with {last_count}."
+        ),
+    }
+
+
 @staff_member_required
 @ensure_csrf_cookie
 def dashboard(request: HttpRequest) -> HttpResponse:
     event = current_event()
-    return render(request, "checkin/dashboard.html", {"event": event, "snapshot": dashboard_snapshot(event)})
+    snapshot = dashboard_snapshot(event)
+    size_unknown = any(row["size"] == "unknown" and row["registered"] for row in snapshot["stats"]["by_size"])
+    return render(
+        request,
+        "checkin/dashboard.html",
+        {"event": event, "snapshot": snapshot, "labels": _labels(), "size_unknown": size_unknown},
+    )
+
+
+@staff_member_required
+def lists(request: HttpRequest) -> HttpResponse:
+    """Links to every export and door list."""
+    event = current_event()
+    workshops = (
+        Workshop.objects.filter(round__event=event, round__kind=Round.Kind.WORKSHOPS)
+        .select_related("round", "room")
+        .order_by("round__starts_at", "title")
+    )
+    kinds = [
+        ("attendees", _("Attendees")),
+        ("bookings", _("Door lists of all workshops")),
+        ("checkins", _("Check-ins")),
+        ("signups", _("Network signups")),
+    ]
+    return render(request, "checkin/lists.html", {"event": event, "kinds": kinds, "workshops": workshops})
+
+
+@staff_member_required
+def export(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
+    build = exports.EXPORTS.get(kind)
+    if build is None or fmt not in exports.RENDERERS:
+        raise Http404("unknown export")
+    event = current_event()
+    if kind == "bookings" and request.GET.get("workshop"):
+        workshop_id = request.GET["workshop"]
+        if not workshop_id.isdigit():
+            raise Http404("unknown workshop")
+        workshop = get_object_or_404(
+            Workshop.objects.select_related("round", "room"), pk=workshop_id, round__event=event
+        )
+        table = exports.bookings(event, workshop)
+    else:
+        table = build(event)
+    render_table, content_type = exports.RENDERERS[fmt]
+    response = HttpResponse(render_table(table), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{table.filename}.{fmt}"'
+    response["Cache-Control"] = "no-store"  # personal data: not for shared caches or the back button
+    return response
+
+
+@staff_member_required
+def door_list(request: HttpRequest, workshop_id: int) -> HttpResponse:
+    """A printable list for the workshop's door: who booked (alphabetically), then the waiting list."""
+    event = current_event()
+    workshop = get_object_or_404(
+        Workshop.objects.select_related("round", "room"), pk=workshop_id, round__event=event
+    )
+    lines = exports.door_list_rows(workshop)
+    return render(
+        request,
+        "checkin/door_list.html",
+        {
+            "event": event,
+            "workshop": workshop,
+            "booked": [line for line in lines if line["status"] == "booked"],
+            "waiting": [line for line in lines if line["status"] == "waitlisted"],
+        },
+    )
+
+
+def _pages(items: list, size: int) -> list[list]:
+    return [items[start : start + size] for start in range(0, len(items), size)]
+
+
+@staff_member_required
+def badge_sheet(request: HttpRequest) -> HttpResponse:
+    """Every confirmed attendee's badge, to print: A4 with 8 badges (2×4) or A6 with one per page.
+
+    QR codes come from events.badges' per-process cache, so a second print is quick.
+    """
+    event = current_event()
+    layout = request.GET.get("layout", "a4")
+    sort = request.GET.get("sort", "surname")
+    if layout not in BADGE_LAYOUTS:
+        layout = "a4"
+    if sort not in BADGE_SORTS:
+        sort = "surname"
+    registrations = sorted(
+        Registration.objects.filter(event=event, status=Registration.Status.CONFIRMED).select_related(
+            "event", "municipality"
+        ),
+        key=BADGE_SORTS[sort],
+    )
+    cards = [
+        {"registration": registration, "qr_svg": badges.qr_svg(registration.badge_secret)}
+        for registration in registrations
+    ]
+    return render(
+        request,
+        "checkin/badge_sheet.html",
+        {
+            "event": event,
+            "pages": _pages(cards, BADGE_LAYOUTS[layout]),
+            "count": len(cards),
+            "layout": layout,
+            "sort": sort,
+        },
+    )

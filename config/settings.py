@@ -145,9 +145,16 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Production serves collectstatic's hashed, compressed files (long cache). Development and tests
+# serve the apps' files as they are, so a stale staticfiles/ never shadows a changed script.
+STATIC_MANIFEST = env_bool("STATIC_MANIFEST", default=not (DEBUG or TESTING))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "config.storage.StaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": "config.storage.StaticFilesStorage"
+        if STATIC_MANIFEST
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
 }
 # Serve straight from the apps when collectstatic has not run (tests, first start).
 WHITENOISE_USE_FINDERS = True

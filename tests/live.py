@@ -45,6 +45,7 @@ def server_environment(mail_dir: Path | None = None) -> dict[str, str]:
         "SITE_URL": "http://127.0.0.1",
         "LOG_LEVEL": "WARNING",
         "EMAIL_DELIVERY": "inline",
+        "STATIC_MANIFEST": "0",
     }
     if settings.REDIS_URL:
         env["REDIS_URL"] = settings.REDIS_URL

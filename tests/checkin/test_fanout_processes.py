@@ -9,18 +9,17 @@ import websockets
 from channels.db import database_sync_to_async as in_thread
 
 from events import services
-from tests.conftest import requires_redis
+from tests.conftest import registration_payload, requires_redis
 from tests.live import daphne
 
 pytestmark = [requires_redis, pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
 
-def post(url: str, body: dict, token: str) -> dict:
-    request = urllib.request.Request(
-        url,
-        data=json.dumps(body).encode(),
-        headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
-    )
+def post(url: str, body: dict, token: str | None = None) -> dict:
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), headers=headers)
     with urllib.request.urlopen(request, timeout=10) as response:
         return json.loads(response.read())
 
@@ -53,6 +52,40 @@ async def test_checkin_on_a_reaches_a_dashboard_on_b(programme, event, municipal
                 "checkin",
                 1,
                 "Kees de Boer",
+            )
+
+
+async def test_registration_on_a_reaches_a_dashboard_on_b(programme, event, municipalities, scanner):
+    """A registration through the public API of process A: B's dashboard hears the new total and
+    the workshop's seats, both published after commit by A."""
+    _device, token = scanner
+    with daphne() as server_a, daphne() as server_b:
+        socket_url = server_b.replace("http://", "ws://") + "/ws/dashboard/"
+        async with websockets.connect(
+            socket_url, additional_headers={"Authorization": f"Bearer {token}"}
+        ) as socket:
+            snapshot = json.loads(await asyncio.wait_for(socket.recv(), 10))
+            assert (snapshot["type"], snapshot["stats"]["registered"]) == ("snapshot", 0)
+
+            answer = await asyncio.to_thread(
+                post,
+                f"{server_a}/api/v1/registrations",
+                registration_payload(1, municipality="GM0599", workshops=[programme["raad"].pk]),
+            )
+            assert answer["workshops"][0]["status"] == "booked"
+
+            registration = json.loads(await asyncio.wait_for(socket.recv(), 10))
+            workshop = json.loads(await asyncio.wait_for(socket.recv(), 10))
+            assert (registration["type"], registration["action"], registration["registered"]) == (
+                "registration",
+                "created",
+                1,
+            )
+            assert registration["registration"]["province"] == "Zuid-Holland"
+            assert (workshop["type"], workshop["workshop"]["id"], workshop["workshop"]["booked"]) == (
+                "workshop",
+                programme["raad"].pk,
+                1,
             )
 
 
