@@ -100,7 +100,17 @@ class SpeakerAdmin(admin.ModelAdmin):
 class WorkshopForm(forms.ModelForm):
     class Meta:
         model = Workshop
-        fields = ["round", "room", "slug", "title", "description", "theme", "capacity", "speakers", "allow_walk_ins"]
+        fields = [
+            "round",
+            "room",
+            "slug",
+            "title",
+            "description",
+            "theme",
+            "capacity",
+            "speakers",
+            "allow_walk_ins",
+        ]
 
     def clean(self):
         cleaned = super().clean()

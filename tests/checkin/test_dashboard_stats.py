@@ -61,7 +61,9 @@ def offers(event):
 
 
 def signup(offer, municipality, status, n):
-    created = Signup.objects.create(offer=offer, municipality=municipality, reference=f"DIA-{n:04d}", status=status)
+    created = Signup.objects.create(
+        offer=offer, municipality=municipality, reference=f"DIA-{n:04d}", status=status
+    )
     created.contacts.create(name=f"Contact {n}", email=f"contact{n}@x.example")
     return created
 
