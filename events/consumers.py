@@ -2,10 +2,14 @@
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.http import Http404
 
 from events import live
 from events.models import Event, Workshop
 from events.schemas import WorkshopOut
+
+# WebSocket close code (application range 4000-4999) for "there is no event (yet)".
+NO_EVENT = 4404
 
 
 class LiveConsumer(AsyncJsonWebsocketConsumer):
@@ -29,7 +33,13 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_add(group, self.channel_name)
             self.joined.append(group)
         await self.accept()
-        await self.send_json(await self.snapshot())
+        await self.send_snapshot()
+
+    async def send_snapshot(self) -> None:
+        try:
+            await self.send_json(await self.snapshot())
+        except Http404:
+            await self.close(code=NO_EVENT)  # nothing to show yet: the client retries later
 
     async def disconnect(self, code: int) -> None:
         for group in getattr(self, "joined", []):
@@ -37,7 +47,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
 
     async def receive_json(self, content, **kwargs) -> None:
         if isinstance(content, dict) and content.get("type") == "snapshot":
-            await self.send_json(await self.snapshot())
+            await self.send_snapshot()
         elif isinstance(content, dict) and content.get("type") == "ping":
             await self.send_json({"type": "pong"})
 

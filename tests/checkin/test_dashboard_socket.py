@@ -129,3 +129,10 @@ async def test_client_may_ask_for_a_fresh_snapshot(programme, scanner):
     await communicator.send_json_to({"type": "snapshot"})
     assert (await communicator.receive_json_from(timeout=5))["type"] == "snapshot"
     await communicator.disconnect()
+
+
+async def test_without_an_event_the_socket_closes_cleanly(staff_user, db):
+    cookie = await in_thread(session_cookie)(staff_user)
+    communicator, connected = await connect([(b"origin", b"http://localhost"), (b"cookie", cookie)])
+    assert connected is True
+    assert await communicator.receive_output(timeout=5) == {"type": "websocket.close", "code": 4404}
