@@ -30,8 +30,12 @@ def secret_from_payload(text: str) -> str:
 
 
 def _qr(secret: str) -> qrcode.QRCode:
+    return _qr_of(payload(secret))
+
+
+def _qr_of(text: str) -> qrcode.QRCode:
     code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=10, border=4)
-    code.add_data(payload(secret), optimize=0)
+    code.add_data(text, optimize=0)
     code.make(fit=True)
     return code
 
@@ -48,3 +52,8 @@ def qr_png(secret: str) -> bytes:
 @lru_cache(maxsize=4096)
 def qr_svg(secret: str) -> str:
     return _qr(secret).make_image(image_factory=SvgPathImage).to_string(encoding="unicode")
+
+
+def link_svg(url: str) -> str:
+    """A QR of a link (e.g. a scanner's one-time pairing URL) as SVG; not cached, links are one-off."""
+    return _qr_of(url).make_image(image_factory=SvgPathImage).to_string(encoding="unicode")

@@ -168,3 +168,41 @@ def _announce(registration_id: int, action: str, workshop_ids: list[int]) -> Non
         message = workshop_message(workshop_id)
         live.publish(live.PROGRAMME, message)
         live.publish(live.DASHBOARD, message)
+
+
+def book_walk_in(registration: Registration, workshop: Workshop) -> Booking:
+    """Seat someone who walks up to a workshop's door without a booking, if a seat is free.
+
+    The workshop row is locked, so concurrent walk-ins never fill more seats than it has. The
+    registration's other booking in the same round (a seat or a waitlist place elsewhere) is
+    replaced by this one: one booking per round. The seat that frees up in the other workshop is
+    released as it is; nobody is promoted from that workshop's waitlist here.
+    """
+    with transaction.atomic():
+        locked = Workshop.objects.select_for_update(of=("self",)).select_related("round").get(pk=workshop.pk)
+        if not (locked.allow_walk_ins and locked.is_bookable and registration.is_confirmed):
+            raise RegistrationError("walk_in_not_allowed", _("This workshop takes no walk-ins."))
+        current = Booking.objects.filter(registration=registration, round=locked.round).first()
+        if (
+            current is not None
+            and current.workshop_id == locked.pk
+            and current.status == Booking.Status.BOOKED
+        ):
+            return current
+        taken = Booking.objects.filter(workshop=locked, status=Booking.Status.BOOKED).count()
+        if taken >= locked.capacity:
+            raise RegistrationError("workshop_full", _("This workshop is full."))
+        freed = current.workshop_id if current is not None else None
+        if current is None:
+            booking = Booking.objects.create(
+                registration=registration, workshop=locked, round=locked.round, status=Booking.Status.BOOKED
+            )
+        else:
+            current.workshop = locked
+            current.status = Booking.Status.BOOKED
+            current.created_at = timezone.now()
+            current.save(update_fields=["workshop", "status", "created_at"])
+            booking = current
+        changed = [locked.pk] + ([freed] if freed and freed != locked.pk else [])
+        transaction.on_commit(partial(_announce, registration.pk, "changed", changed))
+    return booking

@@ -209,16 +209,34 @@ def test_offline_list_holds_hashes_and_names_only(api, scanner_headers, attendee
     assert body["people"] == [
         {
             "hash": attendee.badge_hash,
+            "reference": attendee.reference,
             "name": "Jan Jansen",
             "role_label": "Wethouder",
             "municipality": "Amersfoort",
             "status": "confirmed",
             "workshops": [attendee.bookings.get().workshop_id],
             "checked_in": False,
+            "checked_in_at": None,
             "workshops_checked_in": [],
+            "workshops_checked_in_at": {},
         }
     ]
     assert attendee.badge_secret not in str(body) and attendee.email not in str(body)
+
+
+def test_offline_list_has_the_first_check_in_times(api, scanner_headers, attendee, programme):
+    entrance = scan(api, scanner_headers, attendee.badge_secret).json()
+    room = scan(api, scanner_headers, attendee.badge_secret, workshop=programme["raad"].pk).json()
+
+    person = api.get("/api/v1/checkin/list", **scanner_headers).json()["people"][0]
+
+    assert (person["checked_in"], person["checked_in_at"]) == (True, entrance["checked_in_at"])
+    assert person["workshops_checked_in"] == [programme["raad"].pk]
+    assert person["workshops_checked_in_at"] == {str(programme["raad"].pk): room["checked_in_at"]}
+
+
+def test_offline_list_needs_staff(api, attendee):
+    assert api.get("/api/v1/checkin/list").status_code == 401
 
 
 def test_stats(api, scanner_headers, attendee, programme, event, municipalities):
