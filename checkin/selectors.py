@@ -1,6 +1,6 @@
 """Read queries for dashboards, statistics and the scanners' offline list."""
 
-from django.db.models import Count, Exists, OuterRef, Q, Value
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Concat, TruncMinute
 from django.utils import timezone
 
@@ -176,9 +176,9 @@ def search_attendees(event: Event, query: str) -> list[dict]:
     ]
 
 
-def doors(event: Event) -> list[Workshop]:
+def doors(event: Event) -> QuerySet[Workshop]:
     """The workshops of the day, each a door a scanner can stand at (plenary sessions need no check)."""
-    return list(
+    return (
         Workshop.objects.filter(
             round__event=event, round__kind=Round.Kind.WORKSHOPS, status=Workshop.Status.SCHEDULED
         )

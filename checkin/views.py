@@ -1,18 +1,11 @@
-"""Staff pages: the scanner and the organisers' dashboard."""
+"""Staff pages: the organisers' dashboard (the scanner is in checkin.scanner_views)."""
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.csrf import ensure_csrf_cookie
 
 from checkin.selectors import dashboard_snapshot
 from events.selectors import current_event
-
-
-@staff_member_required
-@ensure_csrf_cookie
-def scan(request: HttpRequest) -> HttpResponse:
-    return render(request, "checkin/scan.html", {"event": current_event()})
 
 
 @staff_member_required
