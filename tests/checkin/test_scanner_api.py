@@ -4,6 +4,7 @@ pairing a phone, revoking it, the device's door, and the name search."""
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from checkin.models import CheckIn, Device, PairingCode, Scan
@@ -242,6 +243,21 @@ def test_revoked_device_is_401_and_cannot_pair(api, event, municipalities):
     response = post_json(api, PAIR, {"code": code})
     assert (response.status_code, response.json()["code"]) == (410, "pairing_code_expired")
     assert Scan.objects.count() == 0
+
+
+def test_a_browser_with_a_revoked_token_hears_401_not_a_csrf_failure(event, municipalities):
+    # Real browsers get CSRF checks; a phone's POST carries its token and no session.
+    phone = Client(enforce_csrf_checks=True)
+    device, _unused = create_device(event=event, name="Zaal A")
+    token = pair_device(new_pairing_code(device)[1])[1]
+    attendee = person(event, municipalities, 1)
+    assert post_json(phone, REDEEM, {"secret": attendee.badge_secret}, **bearer(token)).json()["status"] == "ok"
+
+    revoke_device(device)
+
+    response = post_json(phone, REDEEM, {"secret": attendee.badge_secret}, **bearer(token))
+    assert (response.status_code, response.json()["code"]) == (401, "unauthenticated")
+    assert post_json(phone, REDEEM, {"secret": attendee.badge_secret}).status_code == 401
 
 
 @pytest.mark.parametrize("payload", [{}, {"code": "kort"}, {"code": 12345678}])

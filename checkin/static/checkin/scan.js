@@ -69,6 +69,8 @@
   let online = navigator.onLine;
   let revoked = false;
   let started = false;
+  let infoReady = null; // the first answer to "who is scanning": scans typed before it wait for it
+  let identified = false;
   let flushing = false;
   let last = null; // the last successful check-in, for undo
 
@@ -283,6 +285,7 @@
       await pairWith(input.pairing);
       return;
     }
+    await infoReady;
     if (mode() === "none" || revoked) return;
     await redeem(input);
   }
@@ -666,6 +669,7 @@
       }
       // Offline: go on with what we knew.
     }
+    identified = true;
     if (info && info.device) {
       if (store.get(KEY.doorPending, false)) saveDoor();
       else setDoor(info.device.workshop);
@@ -775,13 +779,15 @@
     $("queue-count").textContent = String(queue.length);
     $("queue").dataset.count = String(queue.length);
     $("queue-state").textContent = String(queue.length);
+    const count = list ? list.people.length : 0;
     $("list-state").textContent = list
-      ? `${list.people.length} ${text.listLoaded} ${clock(list.generated_at)}`
+      ? `${count} ${count === 1 ? text.person : text.people}, ${text.updatedAt} ${clock(list.generated_at)}`
       : text.listMissing;
     const room = door ? doorInfo(door) : null;
     $("door-label").textContent = room ? `${room.title} (${room.room})` : text.entrance;
     $("who").textContent = info && info.device ? info.device.name : (info && info.user) || "";
-    const paired = mode() !== "none" && !revoked;
+    // Until the server (or the cache) has told who this is, show the page as it came.
+    const paired = !identified || (mode() !== "none" && !revoked);
     $("setup").hidden = paired;
     document.querySelectorAll(".scan-panel").forEach((panel) => {
       panel.hidden = !paired;
@@ -807,7 +813,8 @@
   async function boot() {
     index();
     render();
-    await loadInfo();
+    infoReady = loadInfo();
+    await infoReady;
     render();
     if (revoked || mode() === "none") return;
     refreshList();
