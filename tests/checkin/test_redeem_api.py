@@ -274,3 +274,18 @@ def test_stats_need_staff(api, attendee):
 def test_registration_payload_helper_is_valid(api, programme):
     # Guards the fixtures themselves: the shared payload registers.
     assert post_json(api, "/api/v1/registrations", registration_payload()).status_code == 201
+
+
+def test_redeem_stays_a_handful_of_queries(event, attendee, scanner, programme, django_assert_num_queries):
+    # Savepoint, registration (locked), nonce, earlier check-in, two inserts, last-seen, release.
+    with django_assert_num_queries(8):
+        redeem(event=event, secret=attendee.badge_secret, device=scanner[0], nonce="handful-0001")
+    # A workshop door adds the booking check, nothing else (walk-in logic only runs without one).
+    with django_assert_num_queries(8):
+        redeem(
+            event=event,
+            secret=attendee.badge_secret,
+            device=scanner[0],
+            nonce="handful-0002",
+            workshop=programme["raad"],
+        )

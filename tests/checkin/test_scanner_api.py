@@ -251,7 +251,9 @@ def test_a_browser_with_a_revoked_token_hears_401_not_a_csrf_failure(event, muni
     device, _unused = create_device(event=event, name="Zaal A")
     token = pair_device(new_pairing_code(device)[1])[1]
     attendee = person(event, municipalities, 1)
-    assert post_json(phone, REDEEM, {"secret": attendee.badge_secret}, **bearer(token)).json()["status"] == "ok"
+    assert (
+        post_json(phone, REDEEM, {"secret": attendee.badge_secret}, **bearer(token)).json()["status"] == "ok"
+    )
 
     revoke_device(device)
 
