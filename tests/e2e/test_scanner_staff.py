@@ -63,6 +63,8 @@ def test_a_revoked_phone_says_so_and_stops(chromium, live_server_url, event, mun
     person = attendee(event, municipalities, 1)
     phone = new_phone(chromium, live_server_url)
     device, page = pair_phone(phone, event, "Zaal A")
+    # Wait for the list, so that the scan (not a background refresh) is what meets the revocation.
+    expect(page.locator("#list-state")).to_contain_text("1 persoon,")
 
     revoke_device(device)
     type_code(page, f"DLD1:{person.badge_secret}")
