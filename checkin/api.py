@@ -42,7 +42,7 @@ def _workshop(event: Event, workshop_id: int | None) -> Workshop | None:
 
 @router.post(
     "checkin/redeem",
-    response={200: ScanOut, **error_responses(400, 401, 404, 409, 422)},
+    response={200: ScanOut, **error_responses(400, 401, 403, 404, 409, 422)},
     summary="Check a badge in",
 )
 def redeem(request: HttpRequest, payload: RedeemIn):
@@ -61,7 +61,9 @@ def redeem(request: HttpRequest, payload: RedeemIn):
 
 
 @router.post(
-    "checkin/undo", response={200: ScanOut, **error_responses(400, 401, 404, 422)}, summary="Undo a check-in"
+    "checkin/undo",
+    response={200: ScanOut, **error_responses(400, 401, 403, 404, 422)},
+    summary="Undo a check-in",
 )
 def undo(request: HttpRequest, payload: UndoIn):
     event, device, user = scanner_of(request)
@@ -158,7 +160,7 @@ def scanner(request: HttpRequest):
 
 @router.patch(
     "checkin/scanner",
-    response={200: ScannerOut, **error_responses(400, 401, 404, 422)},
+    response={200: ScannerOut, **error_responses(400, 401, 403, 404, 422)},
     summary="Set this device's door",
 )
 def set_door(request: HttpRequest, payload: DoorIn):
