@@ -225,8 +225,9 @@
         try {
           result = await api(data.redeemUrl, { method: "POST", body: payloadOf(item) });
         } catch (error) {
-          if (isNetworkTrouble(error) || error.status === 401) break;
-          // 4xx: the server will never take this one (e.g. a workshop that no longer exists).
+          // Not now: no network, or no valid login (revoked, session or CSRF cookie gone).
+          if (isNetworkTrouble(error) || error.status === 401 || error.status === 403) break;
+          // Other 4xx: the server will never take this one (e.g. a workshop that no longer exists).
         }
         queue.shift();
         if (result) {
