@@ -5,9 +5,9 @@ from checkin.models import CheckIn, Device, Scan
 
 @admin.register(Device)
 class DeviceAdmin(admin.ModelAdmin):
-    list_display = ["name", "event", "created_at", "last_seen_at", "revoked_at"]
+    list_display = ["name", "event", "workshop", "paired_at", "last_seen_at", "revoked_at"]
     list_filter = ["event"]
-    readonly_fields = ["token_hash", "created_at", "created_by", "last_seen_at"]
+    readonly_fields = ["token_hash", "created_at", "created_by", "paired_at", "last_seen_at"]
 
 
 @admin.register(Scan)

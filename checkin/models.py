@@ -23,6 +23,18 @@ class Device(models.Model):
         _("name"), max_length=100, help_text=_("Named after its door, e.g. 'Entrance north'.")
     )
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    # Where it scans: kept here, not only on the phone, so organisers see and set every door in one
+    # list, and a phone that reloads or is replaced comes back at the same door.
+    workshop = models.ForeignKey(
+        Workshop,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("door"),
+        help_text=_("The workshop whose door it scans at; empty for the entrance."),
+    )
+    paired_at = models.DateTimeField(_("paired at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -39,6 +51,30 @@ class Device(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+
+class PairingCode(models.Model):
+    """A one-time, short-lived code in the pairing QR; exchanged once for the device's token.
+
+    Stored hashed, like the token: the QR on the organiser's screen is not itself a credential
+    that stays valid, and a photo of it is useless after a few minutes or one use.
+    """
+
+    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="pairing_codes")
+    code_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"pairing code for {self.device_id}"
 
 
 class Scan(models.Model):

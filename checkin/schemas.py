@@ -6,15 +6,34 @@ from typing import Literal
 from django.db.models import Count, Q
 from django.utils import timezone
 from ninja import Field, Schema
+from pydantic import model_validator
 
 from checkin.models import CheckIn, Scan
 
 
-class RedeemIn(Schema):
-    secret: str = Field(
-        min_length=1, max_length=200, description="What the QR holds (`DLD1:…`) or the bare secret."
+class BadgeIn(Schema):
+    """Whose check-in: the badge's secret, or (staff who found someone by name) the reference."""
+
+    secret: str | None = Field(
+        None, min_length=1, max_length=200, description="What the QR holds (`DLD1:…`) or the bare secret."
+    )
+    reference: str | None = Field(
+        None,
+        min_length=4,
+        max_length=12,
+        description="The registration's reference (`DLD-7K3Q`), instead of the secret: for someone "
+        "without their badge, found by name.",
     )
     workshop: int | None = Field(None, description="Workshop id; none means the entrance.")
+
+    @model_validator(mode="after")
+    def _secret_or_reference(self):
+        if (self.secret is None) == (self.reference is None):
+            raise ValueError("Send either `secret` or `reference`.")
+        return self
+
+
+class RedeemIn(BadgeIn):
     nonce: str | None = Field(
         None,
         min_length=8,
@@ -24,9 +43,62 @@ class RedeemIn(Schema):
     scanned_at: datetime | None = Field(None, description="When a queued offline scan was made.")
 
 
-class UndoIn(Schema):
-    secret: str = Field(min_length=1, max_length=200)
-    workshop: int | None = None
+class UndoIn(BadgeIn):
+    pass
+
+
+class PairIn(Schema):
+    code: str = Field(min_length=8, max_length=100, description="The one-time code from the pairing QR.")
+
+
+class WorkshopDoorOut(Schema):
+    id: int
+    title: str
+    room: str
+    round: str
+    starts_at: datetime
+    ends_at: datetime
+    allow_walk_ins: bool
+
+
+class DeviceOut(Schema):
+    id: int
+    name: str
+    workshop: int | None = Field(description="The door it scans at; none is the entrance.")
+
+
+class PairOut(Schema):
+    token: str = Field(
+        description="The device's bearer token: keep it on the phone, send it as `Authorization: Bearer`."
+    )
+    device: DeviceOut
+
+
+class ScannerOut(Schema):
+    """Who is scanning and where they can scan."""
+
+    event: str
+    device: DeviceOut | None = Field(description="The paired device; none for a logged-in organiser.")
+    user: str | None = Field(description="The organiser's user name; none for a device.")
+    doors: list[WorkshopDoorOut] = Field(description="Workshops of the day, each a door one can scan at.")
+
+
+class DoorIn(Schema):
+    workshop: int | None = Field(description="Workshop id; none means the entrance.")
+
+
+class AttendeeMatchOut(Schema):
+    name: str
+    role: str
+    role_label: str
+    municipality: str
+    reference: str
+    status: str
+    checked_in: bool = Field(description="Checked in at the entrance.")
+
+
+def device_out(device) -> dict:
+    return {"id": device.pk, "name": device.name, "workshop": device.workshop_id}
 
 
 class AttendeeOut(Schema):

@@ -2,8 +2,8 @@
 
 from datetime import datetime, timedelta
 
-from django.db.models import Case, CharField, Count, Exists, Max, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import TruncMinute
+from django.db.models import Case, CharField, Count, Exists, Max, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Concat, TruncMinute
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -335,9 +335,12 @@ def offline_list(event: Event) -> dict:
     )
     people = []
     for registration in registrations:
+        checkins = registration.checkins.all()
+        entrance = next((c.checked_in_at for c in checkins if c.workshop_id is None), None)
         people.append(
             {
                 "hash": registration.badge_hash,
+                "reference": registration.reference,
                 "name": registration.full_name,
                 "role_label": str(registration.get_role_display()),
                 "municipality": registration.affiliation,
@@ -345,8 +348,54 @@ def offline_list(event: Event) -> dict:
                 "workshops": [
                     b.workshop_id for b in registration.bookings.all() if b.status == Booking.Status.BOOKED
                 ],
-                "checked_in": any(c.workshop_id is None for c in registration.checkins.all()),
-                "workshops_checked_in": [c.workshop_id for c in registration.checkins.all() if c.workshop_id],
+                "checked_in": entrance is not None,
+                "checked_in_at": entrance,
+                "workshops_checked_in": [c.workshop_id for c in checkins if c.workshop_id],
+                "workshops_checked_in_at": {
+                    str(c.workshop_id): c.checked_in_at for c in checkins if c.workshop_id
+                },
             }
         )
     return {"generated_at": timezone.now().isoformat(), "hash": "sha256", "people": people}
+
+
+SEARCH_LIMIT = 20
+
+
+def search_attendees(event: Event, query: str) -> list[dict]:
+    """Attendees by (part of) their name or by reference, for staff at a door: never an e-mail address."""
+    query = " ".join(query.split())
+    entrance = CheckIn.objects.filter(registration=OuterRef("pk"), workshop__isnull=True)
+    matches = (
+        Registration.objects.filter(event=event)
+        .annotate(
+            full=Concat("first_name", Value(" "), "last_name"),
+            checked_in=Exists(entrance),
+        )
+        .filter(Q(full__icontains=query) | Q(reference__iexact=query) | Q(reference__iexact=f"DLD-{query}"))
+        .select_related("municipality")
+        .order_by("last_name", "first_name", "pk")[:SEARCH_LIMIT]
+    )
+    return [
+        {
+            "name": registration.full_name,
+            "role": registration.role,
+            "role_label": str(registration.get_role_display()),
+            "municipality": registration.affiliation,
+            "reference": registration.reference,
+            "status": registration.status,
+            "checked_in": registration.checked_in,
+        }
+        for registration in matches
+    ]
+
+
+def doors(event: Event) -> QuerySet[Workshop]:
+    """The workshops of the day, each a door a scanner can stand at (plenary sessions need no check)."""
+    return (
+        Workshop.objects.filter(
+            round__event=event, round__kind=Round.Kind.WORKSHOPS, status=Workshop.Status.SCHEDULED
+        )
+        .select_related("round", "room")
+        .order_by("round__starts_at", "title")
+    )

@@ -1,8 +1,14 @@
-"""State changes at the doors: scanner devices, redeeming a badge, undoing a check-in.
+"""State changes at the doors: scanner devices and their pairing, redeeming a badge, undoing it.
 
 A redeem is a handful of queries: lock the registration row (so that concurrent scans of one
 badge line up), look for an earlier answer to the same nonce, look for an earlier check-in,
 insert. The partial unique indexes on CheckIn are the last word should anything slip past.
+Only a workshop door without a booking costs more (the walk-in check, see `_has_seat`).
+
+Scans queued offline arrive late and out of order. A CheckIn always holds the earliest scan
+time of that person at that place: an upload of a scan made before the recorded check-in moves
+the check-in back to it (and to its device), while the upload itself is answered
+`already_checked_in`, being the later of the two to reach the server.
 """
 
 import secrets
@@ -13,25 +19,31 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from checkin.models import CheckIn, Device, Scan
+from checkin.models import CheckIn, Device, PairingCode, Scan
 from checkin.schemas import checkin_message
 from events import badges, live
-from events.errors import ServiceError
+from events.errors import RegistrationError, ServiceError
 from events.models import Booking, Event, Registration, Workshop, secret_hash
+from events.services import book_walk_in
 
 # last_seen_at is written at most this often per device: enough to see a door go quiet.
 SEEN_RESOLUTION = timedelta(seconds=30)
+# Long enough to walk over to a volunteer with the QR on a screen; short enough that a photo of it
+# is useless by the time anyone could misuse it.
+PAIRING_LIFETIME = timedelta(minutes=15)
 
 
 class CheckinError(ServiceError):
     pass
 
 
-def create_device(*, event: Event, name: str, created_by=None) -> tuple[Device, str]:
+def create_device(
+    *, event: Event, name: str, created_by=None, workshop: Workshop | None = None
+) -> tuple[Device, str]:
     """A new scanner device and its bearer token; the token exists in the clear only here."""
     token = secrets.token_urlsafe(32)
     device = Device.objects.create(
-        event=event, name=name, token_hash=secret_hash(token), created_by=created_by
+        event=event, name=name, token_hash=secret_hash(token), created_by=created_by, workshop=workshop
     )
     return device, token
 
@@ -40,13 +52,101 @@ def authenticate_device(token: str) -> Device | None:
     return Device.objects.active().select_related("event").filter(token_hash=secret_hash(token)).first()
 
 
-def _lock_registration(event: Event, secret: str) -> Registration | None:
-    return (
-        Registration.objects.select_for_update(of=("self",))
-        .select_related("municipality")
-        .filter(event=event, badge_hash=secret_hash(badges.secret_from_payload(secret)))
+def new_pairing_code(device: Device) -> tuple[PairingCode, str]:
+    """A one-time code for the device's pairing QR; earlier unused codes stop working."""
+    if device.is_revoked:
+        raise CheckinError("device_revoked", _("This scanner device has been revoked."))
+    code = secrets.token_urlsafe(16)  # 128 bits: not guessable within its lifetime
+    now = timezone.now()
+    with transaction.atomic():
+        device.pairing_codes.filter(used_at__isnull=True, expires_at__gt=now).update(expires_at=now)
+        pairing = PairingCode.objects.create(
+            device=device, code_hash=secret_hash(code), expires_at=now + PAIRING_LIFETIME
+        )
+    return pairing, code
+
+
+def pairing_for_code(code: str) -> PairingCode:
+    """The pairing code behind a QR, still usable; otherwise a coded error saying why not."""
+    pairing = (
+        PairingCode.objects.select_related("device__event", "device__workshop")
+        .filter(code_hash=secret_hash(code))
         .first()
     )
+    if pairing is None:
+        raise CheckinError("pairing_code_unknown", _("This pairing code does not exist."), status=404)
+    if pairing.used_at is not None:
+        raise CheckinError(
+            "pairing_code_used", _("This pairing code has already been used. Ask for a new one."), status=410
+        )
+    if pairing.expires_at <= timezone.now():
+        raise CheckinError(
+            "pairing_code_expired", _("This pairing code has expired. Ask for a new one."), status=410
+        )
+    if pairing.device.is_revoked:
+        raise CheckinError("device_revoked", _("This scanner device has been revoked."), status=410)
+    return pairing
+
+
+def pair_device(code: str) -> tuple[Device, str]:
+    """Exchange a pairing code for the device's bearer token: once, before it expires.
+
+    The token is new: a device is one phone, so pairing another phone signs the previous one out.
+    Conditional updates make two phones racing for one code end with one winner.
+    """
+    pairing = pairing_for_code(code)
+    device = pairing.device
+    token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    with transaction.atomic():
+        claimed = PairingCode.objects.filter(pk=pairing.pk, used_at__isnull=True, expires_at__gt=now).update(
+            used_at=now
+        )
+        if not claimed:
+            raise CheckinError(
+                "pairing_code_used",
+                _("This pairing code has already been used. Ask for a new one."),
+                status=410,
+            )
+        if (
+            not Device.objects.active()
+            .filter(pk=device.pk)
+            .update(token_hash=secret_hash(token), paired_at=now)
+        ):
+            raise CheckinError("device_revoked", _("This scanner device has been revoked."), status=410)
+    device.token_hash, device.paired_at = secret_hash(token), now
+    return device, token
+
+
+def revoke_device(device: Device) -> Device:
+    """The device's token stops working at once; its scans stay in the log."""
+    now = timezone.now()
+    with transaction.atomic():
+        Device.objects.filter(pk=device.pk, revoked_at__isnull=True).update(revoked_at=now)
+        device.pairing_codes.filter(used_at__isnull=True, expires_at__gt=now).update(expires_at=now)
+    device.refresh_from_db(fields=["revoked_at"])
+    return device
+
+
+def set_door(device: Device, workshop: Workshop | None) -> Device:
+    """Where the device scans: a workshop's door, or the entrance (None)."""
+    if workshop is not None and workshop.round.event_id != device.event_id:
+        raise CheckinError("unknown_workshop", _("Unknown workshop."), field="workshop", status=422)
+    Device.objects.filter(pk=device.pk).update(workshop=workshop)
+    device.workshop = workshop
+    return device
+
+
+def _lock_registration(event: Event, secret: str | None, reference: str | None = None) -> Registration | None:
+    """The registration a badge (or, typed in by staff, a reference) belongs to, locked."""
+    registrations = Registration.objects.select_for_update(of=("self",)).select_related("municipality")
+    if secret:
+        registrations = registrations.filter(badge_hash=secret_hash(badges.secret_from_payload(secret)))
+    elif reference:
+        registrations = registrations.filter(reference=reference.strip().upper())
+    else:
+        return None
+    return registrations.filter(event=event).first()
 
 
 def _earlier_answer(nonce: str, device: Device | None, user) -> Scan | None:
@@ -58,26 +158,43 @@ def _earlier_answer(nonce: str, device: Device | None, user) -> Scan | None:
     return earlier
 
 
-def _decide(registration: Registration | None, workshop: Workshop | None) -> tuple[str, datetime | None]:
+def _has_seat(registration: Registration, workshop: Workshop) -> bool:
+    """Booked for the workshop, or just given a free seat as a walk-in (when the workshop allows it)."""
+    if Booking.objects.filter(
+        registration=registration, workshop=workshop, status=Booking.Status.BOOKED
+    ).exists():
+        return True
+    if not workshop.allow_walk_ins:
+        return False
+    try:
+        book_walk_in(registration, workshop)
+    except RegistrationError:
+        return False
+    return True
+
+
+def _decide(
+    registration: Registration | None, workshop: Workshop | None, scanned_at: datetime, device, user
+) -> tuple[str, datetime | None]:
     if registration is None:
         return Scan.Status.UNKNOWN, None
     if not registration.is_confirmed:
         return Scan.Status.CANCELLED, None
-    if (
-        workshop is not None
-        and not Booking.objects.filter(
-            registration=registration, workshop=workshop, status=Booking.Status.BOOKED
-        ).exists()
-    ):
+    if workshop is not None and not _has_seat(registration, workshop):
         return Scan.Status.NOT_BOOKED, None
     first = (
         CheckIn.objects.filter(registration=registration, workshop=workshop)
-        .values_list("checked_in_at", flat=True)
+        .values_list("pk", "checked_in_at")
         .first()
     )
-    if first is not None:
-        return Scan.Status.ALREADY_CHECKED_IN, first
-    return Scan.Status.OK, None
+    if first is None:
+        return Scan.Status.OK, None
+    checkin_id, first_at = first
+    if scanned_at < first_at:
+        # A scan queued offline was made before the check-in on record: that is when they arrived.
+        CheckIn.objects.filter(pk=checkin_id).update(checked_in_at=scanned_at, device=device, user=user)
+        first_at = scanned_at
+    return Scan.Status.ALREADY_CHECKED_IN, first_at
 
 
 def _touch(device: Device | None, now: datetime) -> None:
@@ -89,7 +206,8 @@ def _touch(device: Device | None, now: datetime) -> None:
 def redeem(
     *,
     event: Event,
-    secret: str,
+    secret: str | None = None,
+    reference: str | None = None,
     device: Device | None = None,
     user=None,
     workshop: Workshop | None = None,
@@ -98,6 +216,8 @@ def redeem(
 ) -> Scan:
     """Check a badge in at the entrance (`workshop` None) or at a workshop's door.
 
+    `reference` instead of `secret` is for staff who found someone by name (no badge at hand).
+    At a workshop's door without a booking, a workshop that takes walk-ins books a free seat.
     Every call leaves a Scan, also when the answer is no. The same `nonce` sent again (a retried
     upload from an offline queue) returns the first Scan unchanged.
     """
@@ -107,10 +227,10 @@ def redeem(
     for attempt in range(2):
         try:
             with transaction.atomic():
-                registration = _lock_registration(event, secret)
+                registration = _lock_registration(event, secret, reference)
                 if nonce and (earlier := _earlier_answer(nonce, device, user)):
                     return earlier
-                status, first_checked_in_at = _decide(registration, workshop)
+                status, first_checked_in_at = _decide(registration, workshop, scanned_at, device, user)
                 if status == Scan.Status.OK:
                     CheckIn.objects.create(
                         registration=registration,
@@ -144,12 +264,18 @@ def redeem(
 
 
 def undo(
-    *, event: Event, secret: str, device: Device | None = None, user=None, workshop: Workshop | None = None
+    *,
+    event: Event,
+    secret: str | None = None,
+    reference: str | None = None,
+    device: Device | None = None,
+    user=None,
+    workshop: Workshop | None = None,
 ) -> Scan:
     """Take back a check-in (a wrong badge at the door). Recorded like any scan."""
     now = timezone.now()
     with transaction.atomic():
-        registration = _lock_registration(event, secret)
+        registration = _lock_registration(event, secret, reference)
         removed = 0
         if registration is not None:
             removed, _detail = CheckIn.objects.filter(registration=registration, workshop=workshop).delete()

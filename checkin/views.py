@@ -1,4 +1,5 @@
-"""Staff pages: the scanner, the organisers' dashboard, lists, exports and the badge print sheet.
+"""Organisers' pages: the dashboard, lists, exports and the badge print sheet (the scanner and its
+devices are in checkin.scanner_views).
 
 All of them need an organiser's session (`is_staff`). Scanner devices authenticate with a bearer
 token for the API only: a token opens no page here (they are sent to the login page).
@@ -19,12 +20,6 @@ from events.selectors import current_event
 
 BADGE_LAYOUTS = {"a4": 8, "a6": 1}  # badges per printed page
 BADGE_SORTS = {"surname": exports.person_key, "municipality": exports.municipality_key}
-
-
-@staff_member_required
-@ensure_csrf_cookie
-def scan(request: HttpRequest) -> HttpResponse:
-    return render(request, "checkin/scan.html", {"event": current_event()})
 
 
 def _labels() -> dict:

@@ -410,3 +410,40 @@ def _announce(registrations: list[tuple[int, str]], workshop_ids: list[int]) -> 
         message = workshop_message(workshop_id)
         live.publish(live.PROGRAMME, message)
         live.publish(live.DASHBOARD, message)
+
+
+def book_walk_in(registration: Registration, workshop: Workshop) -> Booking:
+    """Seat someone who walks up to a workshop's door without a booking, if a seat is free.
+
+    The workshop rows are locked, so concurrent walk-ins never fill more seats than there are. The
+    registration's other booking in the same round (a seat or a waitlist place elsewhere) is
+    replaced by this one, one booking per round; a seat it gives up goes to that workshop's
+    waitlist at once.
+    """
+    with transaction.atomic():
+        before = Booking.objects.filter(registration=registration, round_id=workshop.round_id).first()
+        locked = _lock_workshops([workshop.pk] + ([before.workshop_id] if before else []))
+        target = locked[workshop.pk]
+        if not (target.allow_walk_ins and target.is_bookable and registration.is_confirmed):
+            raise RegistrationError("walk_in_not_allowed", _("This workshop takes no walk-ins."))
+        current = Booking.objects.filter(registration=registration, round=target.round).first()
+        if (
+            current is not None
+            and current.workshop_id == target.pk
+            and current.status == Booking.Status.BOOKED
+        ):
+            return current
+        if _booked([target.pk]).get(target.pk, 0) >= target.capacity:
+            raise RegistrationError("workshop_full", _("This workshop is full."))
+        freed = None
+        if current is not None:
+            if current.status == Booking.Status.BOOKED and current.workshop_id != target.pk:
+                freed = current.workshop_id
+            current.delete()
+        booking = Booking.objects.create(
+            registration=registration, workshop=target, round=target.round, status=Booking.Status.BOOKED
+        )
+        if freed in locked:
+            _promote(locked[freed])
+        _announce_after_commit(registrations=[(registration.pk, "changed")], workshops=locked)
+    return booking

@@ -206,16 +206,34 @@ def test_offline_list_holds_hashes_and_names_only(api, scanner_headers, attendee
     assert body["people"] == [
         {
             "hash": attendee.badge_hash,
+            "reference": attendee.reference,
             "name": "Jan Jansen",
             "role_label": "Wethouder",
             "municipality": "Amersfoort",
             "status": "confirmed",
             "workshops": [attendee.bookings.get().workshop_id],
             "checked_in": False,
+            "checked_in_at": None,
             "workshops_checked_in": [],
+            "workshops_checked_in_at": {},
         }
     ]
     assert attendee.badge_secret not in str(body) and attendee.email not in str(body)
+
+
+def test_offline_list_has_the_first_check_in_times(api, scanner_headers, attendee, programme):
+    entrance = scan(api, scanner_headers, attendee.badge_secret).json()
+    room = scan(api, scanner_headers, attendee.badge_secret, workshop=programme["raad"].pk).json()
+
+    person = api.get("/api/v1/checkin/list", **scanner_headers).json()["people"][0]
+
+    assert (person["checked_in"], person["checked_in_at"]) == (True, entrance["checked_in_at"])
+    assert person["workshops_checked_in"] == [programme["raad"].pk]
+    assert person["workshops_checked_in_at"] == {str(programme["raad"].pk): room["checked_in_at"]}
+
+
+def test_offline_list_needs_staff(api, attendee):
+    assert api.get("/api/v1/checkin/list").status_code == 401
 
 
 def test_stats(api, scanner_headers, attendee, programme, make_attendee, municipalities):
@@ -246,3 +264,18 @@ def test_stats_need_staff(api, attendee):
 def test_registration_payload_helper_is_valid(api, programme):
     # Guards the fixtures themselves: the shared payload registers.
     assert post_json(api, "/api/v1/registrations", registration_payload()).status_code == 201
+
+
+def test_redeem_stays_a_handful_of_queries(event, attendee, scanner, programme, django_assert_num_queries):
+    # Savepoint, registration (locked), nonce, earlier check-in, two inserts, last-seen, release.
+    with django_assert_num_queries(8):
+        redeem(event=event, secret=attendee.badge_secret, device=scanner[0], nonce="handful-0001")
+    # A workshop door adds the booking check, nothing else (walk-in logic only runs without one).
+    with django_assert_num_queries(8):
+        redeem(
+            event=event,
+            secret=attendee.badge_secret,
+            device=scanner[0],
+            nonce="handful-0002",
+            workshop=programme["raad"],
+        )

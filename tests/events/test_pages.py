@@ -116,7 +116,8 @@ def test_unknown_tokens_are_404(client, programme, path):
 
 
 def test_staff_pages_need_a_login(client, programme):
-    assert client.get("/scan/").status_code == 302
+    # /scan/ is not among them: a paired phone has no login, so the scanner's shell is public and
+    # holds no data (tests/checkin/test_scanner_pages.py); its API needs a device token or staff.
     assert client.get("/dashboard/").status_code == 302
 
 

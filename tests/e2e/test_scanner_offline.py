@@ -1,0 +1,83 @@
+"""The network drops at the door: scans are judged against the offline list, queued, and sent
+when the network is back; the server then holds each check-in once, at the time it was scanned."""
+
+from playwright.sync_api import expect
+
+from checkin.models import CheckIn, Scan
+from tests.e2e.scanner_support import attendee, needs_chromium, new_phone, pair_phone, type_code
+
+# Fixtures: playwright, chromium, live_server_url.
+pytest_plugins = ["tests.e2e.scanner_fixtures"]
+pytestmark = needs_chromium
+
+
+def test_three_scans_queue_offline_and_upload_when_back(chromium, live_server_url, event, municipalities):
+    people = [attendee(event, municipalities, n) for n in range(3)]
+    cancelled = attendee(event, municipalities, 9, first_name="Niet", last_name="Meer")
+    cancelled.status = "cancelled"
+    cancelled.save()
+    phone = new_phone(chromium, live_server_url)
+    device, page = pair_phone(phone, event, "Ingang zuid")
+    expect(page.locator("#list-state")).to_contain_text("4 personen,")
+
+    phone.set_offline(True)
+    expect(page.locator("#net")).to_have_text("Offline")
+    answer = page.locator("#answer")
+    for n, person in enumerate(people, start=1):
+        type_code(page, f"DLD1:{person.badge_secret}")
+        expect(answer).to_have_attribute("data-tone", "ok")
+        expect(answer).to_contain_text(person.full_name)
+        expect(answer).to_contain_text("Offline")
+        expect(page.locator("#queue-count")).to_have_text(str(n))
+    # The list knows more than who is welcome: the same badge again, and a cancelled one.
+    type_code(page, f"DLD1:{people[0].badge_secret}")
+    expect(answer).to_have_attribute("data-tone", "warn")
+    expect(answer).to_contain_text("Al ingecheckt")
+    type_code(page, cancelled.reference)
+    expect(answer).to_have_attribute("data-tone", "bad")
+    expect(answer).to_contain_text("Aanmelding geannuleerd")
+    expect(page.locator("#queue-count")).to_have_text("5")
+    assert Scan.objects.count() == 0
+
+    phone.set_offline(False)
+
+    expect(page.locator("#queue-count")).to_have_text("0")
+    expect(page.locator("#net")).to_have_text("Online")
+    assert CheckIn.objects.count() == 3
+    assert set(CheckIn.objects.values_list("registration_id", flat=True)) == {p.pk for p in people}
+    assert set(CheckIn.objects.values_list("device_id", flat=True)) == {device.pk}
+    assert sorted(Scan.objects.values_list("status", flat=True)) == [
+        "already_checked_in",
+        "cancelled",
+        "ok",
+        "ok",
+        "ok",
+    ]
+    # Recorded with the time they were scanned, not the time they arrived at the server.
+    for scan in Scan.objects.all():
+        assert scan.scanned_at < scan.created_at
+    phone.close()
+
+
+def test_the_scanner_reloads_without_the_network(chromium, live_server_url, event, municipalities):
+    person = attendee(event, municipalities, 1)
+    phone = new_phone(chromium, live_server_url)
+    _device, page = pair_phone(phone, event, "Ingang west")
+    expect(page.locator("#list-state")).to_contain_text("1 persoon,")
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+
+    phone.set_offline(True)
+    reloaded = page.reload()
+
+    assert reloaded.from_service_worker
+    expect(page.locator("#net")).to_have_text("Offline")
+    expect(page.locator("#who")).to_have_text("Ingang west")
+    type_code(page, f"DLD1:{person.badge_secret}")
+    expect(page.locator("#answer")).to_have_attribute("data-tone", "ok")
+    expect(page.locator("#queue-count")).to_have_text("1")
+
+    phone.set_offline(False)
+
+    expect(page.locator("#queue-count")).to_have_text("0")
+    assert CheckIn.objects.get().registration == person
+    phone.close()
