@@ -175,11 +175,18 @@ def registration_detail_out(registration: Registration, absolute) -> dict:
     }
 
 
-def workshop_message(workshop_id: int) -> dict | None:
-    workshop = Workshop.objects.programme_item(workshop_id)
-    if workshop is None:
-        return None
-    return {"type": "workshop", "workshop": WorkshopOut.from_orm(workshop).model_dump(mode="json")}
+def workshop_messages(workshop_ids: list[int]) -> list[dict]:
+    """`workshop` events for these workshops, in one query (plus one for their speakers)."""
+    workshops = (
+        Workshop.objects.filter(pk__in=workshop_ids)
+        .select_related("round", "room")
+        .prefetch_related("speakers")
+        .with_counts()
+        .order_by("pk")
+    )
+    return [
+        {"type": "workshop", "workshop": WorkshopOut.from_orm(w).model_dump(mode="json")} for w in workshops
+    ]
 
 
 def registration_message(registration_id: int, action: str) -> dict | None:

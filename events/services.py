@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from events import badges, live, mail
 from events.errors import RegistrationError, WorkshopError
 from events.models import Booking, Event, Municipality, Registration, Room, Round, Workshop, secret_hash
-from events.schemas import registration_message, workshop_message
+from events.schemas import registration_message, workshop_messages
 
 REFERENCE_PREFIX = "DLD-"
 # No 0/O, 1/I: references are read out over the phone and typed from paper.
@@ -404,12 +404,13 @@ def _announce_after_commit(*, registrations: Iterable[tuple[int, str]] = (), wor
 
 
 def _announce(registrations: list[tuple[int, str]], workshop_ids: list[int]) -> None:
-    for registration_id, action in registrations:
-        live.publish(live.DASHBOARD, registration_message(registration_id, action))
-    for workshop_id in workshop_ids:
-        message = workshop_message(workshop_id)
-        live.publish(live.PROGRAMME, message)
-        live.publish(live.DASHBOARD, message)
+    live.publish_batch(
+        [
+            (live.DASHBOARD, registration_message(registration_id, action))
+            for registration_id, action in registrations
+        ]
+        + [((live.PROGRAMME, live.DASHBOARD), message) for message in workshop_messages(workshop_ids)]
+    )
 
 
 def book_walk_in(registration: Registration, workshop: Workshop) -> Booking:

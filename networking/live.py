@@ -28,6 +28,4 @@ def signup_message(signup_id: int) -> dict | None:
 
 
 def publish_signup(signup_id: int) -> None:
-    message = signup_message(signup_id)
-    live.publish(live.DASHBOARD, message)
-    live.publish(NETWORK, message)
+    live.publish((live.DASHBOARD, NETWORK), signup_message(signup_id))
