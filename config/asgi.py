@@ -2,10 +2,37 @@
 
 import os
 
-from django.core.asgi import get_asgi_application
+import django
+from asgiref.sync import sync_to_async
+from django.core.handlers.asgi import ASGIHandler
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-django_asgi_app = get_asgi_application()  # before importing anything that touches models
+django.setup(set_prefix=False)  # before importing anything that touches models
+
+
+class SyncStackHandler(ASGIHandler):
+    """Django over ASGI, for a site whose views and middleware are all synchronous.
+
+    The stock handler hops between the event loop and a worker thread around every middleware
+    (WhiteNoise is sync-only between async-capable ones: some fifteen hops a request) and gives
+    every request a thread of its own, so a database connection of its own. Here the whole
+    request runs in one call on the process's one sync thread, which keeps its database
+    connection (CONN_MAX_AGE) from request to request. Scale with several processes.
+    """
+
+    def load_middleware(self, is_async: bool = False) -> None:
+        super().load_middleware(is_async=False)
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            raise ValueError(f"Django can only handle ASGI/HTTP connections, not {scope['type']}.")
+        await self.handle(scope, receive, send)
+
+    async def get_response_async(self, request):
+        return await sync_to_async(self.get_response, thread_sensitive=True)(request)
+
+
+django_asgi_app = SyncStackHandler()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402

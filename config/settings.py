@@ -90,7 +90,9 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=env_int("CONN_MAX_AGE", 0),
+        # Each daphne process runs its views on one thread (config.asgi), so one connection per
+        # process can stay open between requests.
+        conn_max_age=env_int("CONN_MAX_AGE", 0 if TESTING else 60),
         conn_health_checks=True,
     )
 }
