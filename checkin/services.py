@@ -1,8 +1,8 @@
 """State changes at the doors: scanner devices and their pairing, redeeming a badge, undoing it.
 
 A redeem is a handful of queries: lock the registration row (so that concurrent scans of one
-badge line up), look for an earlier answer to the same nonce, look for an earlier check-in,
-insert. The partial unique indexes on CheckIn are the last word should anything slip past.
+badge line up) and see its check-in and seat in the same query, insert the check-in and the
+scan (whose unique nonce catches a retried upload). The partial unique indexes on CheckIn are the last word should anything slip past.
 Only a workshop door without a booking costs more (the walk-in check, see `_has_seat`).
 
 Scans queued offline arrive late and out of order. A CheckIn always holds the earliest scan
@@ -12,10 +12,13 @@ the check-in back to it (and to its device), while the upload itself is answered
 """
 
 import secrets
+import time
 from datetime import datetime, timedelta
 from functools import partial
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -48,8 +51,31 @@ def create_device(
     return device, token
 
 
+# Every scan authenticates its device: each process remembers the devices it has seen for a few
+# seconds (settings.SCANNER_DEVICE_MEMORY_SECONDS) instead of asking the database each time.
+# Revoking or re-pairing forgets the device in the process that did it at once, in the others
+# within that time.
+_devices: dict[str, tuple[float, Device]] = {}
+
+
 def authenticate_device(token: str) -> Device | None:
-    return Device.objects.active().select_related("event").filter(token_hash=secret_hash(token)).first()
+    token_hash = secret_hash(token)
+    now = time.monotonic()
+    remembered = _devices.get(token_hash)
+    if remembered is not None and now - remembered[0] < settings.SCANNER_DEVICE_MEMORY_SECONDS:
+        return remembered[1]
+    device = Device.objects.active().select_related("event").filter(token_hash=token_hash).first()
+    if device is None:
+        _devices.pop(token_hash, None)  # unknown tokens are not remembered: no memory to fill
+    else:
+        _devices[token_hash] = (now, device)
+    return device
+
+
+def forget_device(device: Device) -> None:
+    for token_hash, (_seen, remembered) in list(_devices.items()):
+        if remembered.pk == device.pk:
+            _devices.pop(token_hash, None)
 
 
 def new_pairing_code(device: Device) -> tuple[PairingCode, str]:
@@ -114,6 +140,7 @@ def pair_device(code: str) -> tuple[Device, str]:
             .update(token_hash=secret_hash(token), paired_at=now)
         ):
             raise CheckinError("device_revoked", _("This scanner device has been revoked."), status=410)
+    forget_device(device)
     device.token_hash, device.paired_at = secret_hash(token), now
     return device, token
 
@@ -124,6 +151,7 @@ def revoke_device(device: Device) -> Device:
     with transaction.atomic():
         Device.objects.filter(pk=device.pk, revoked_at__isnull=True).update(revoked_at=now)
         device.pairing_codes.filter(used_at__isnull=True, expires_at__gt=now).update(expires_at=now)
+    forget_device(device)
     device.refresh_from_db(fields=["revoked_at"])
     return device
 
@@ -137,8 +165,12 @@ def set_door(device: Device, workshop: Workshop | None) -> Device:
     return device
 
 
-def _lock_registration(event: Event, secret: str | None, reference: str | None = None) -> Registration | None:
-    """The registration a badge (or, typed in by staff, a reference) belongs to, locked."""
+def _lock_registration(
+    event: Event, secret: str | None, reference: str | None = None, workshop: Workshop | None = None
+) -> Registration | None:
+    """The registration a badge (or, typed in by staff, a reference) belongs to, locked, with in
+    the same query its check-in at this place (`checkin_id`, `checked_in_at`) and, at a workshop's
+    door, whether it has a seat there (`has_seat`)."""
     registrations = Registration.objects.select_for_update(of=("self",)).select_related("municipality")
     if secret:
         registrations = registrations.filter(badge_hash=secret_hash(badges.secret_from_payload(secret)))
@@ -146,6 +178,18 @@ def _lock_registration(event: Event, secret: str | None, reference: str | None =
         registrations = registrations.filter(reference=reference.strip().upper())
     else:
         return None
+    here = CheckIn.objects.filter(registration=OuterRef("pk"), workshop=workshop)
+    registrations = registrations.annotate(
+        checkin_id=Subquery(here.values("pk")[:1]), checked_in_at=Subquery(here.values("checked_in_at")[:1])
+    )
+    if workshop is not None:
+        registrations = registrations.annotate(
+            has_seat=Exists(
+                Booking.objects.filter(
+                    registration=OuterRef("pk"), workshop=workshop, status=Booking.Status.BOOKED
+                )
+            )
+        )
     return registrations.filter(event=event).first()
 
 
@@ -160,9 +204,7 @@ def _earlier_answer(nonce: str, device: Device | None, user) -> Scan | None:
 
 def _has_seat(registration: Registration, workshop: Workshop) -> bool:
     """Booked for the workshop, or just given a free seat as a walk-in (when the workshop allows it)."""
-    if Booking.objects.filter(
-        registration=registration, workshop=workshop, status=Booking.Status.BOOKED
-    ).exists():
+    if registration.has_seat:
         return True
     if not workshop.allow_walk_ins:
         return False
@@ -182,14 +224,9 @@ def _decide(
         return Scan.Status.CANCELLED, None
     if workshop is not None and not _has_seat(registration, workshop):
         return Scan.Status.NOT_BOOKED, None
-    first = (
-        CheckIn.objects.filter(registration=registration, workshop=workshop)
-        .values_list("pk", "checked_in_at")
-        .first()
-    )
-    if first is None:
+    if registration.checkin_id is None:
         return Scan.Status.OK, None
-    checkin_id, first_at = first
+    checkin_id, first_at = registration.checkin_id, registration.checked_in_at
     if scanned_at < first_at:
         # A scan queued offline was made before the check-in on record: that is when they arrived.
         CheckIn.objects.filter(pk=checkin_id).update(checked_in_at=scanned_at, device=device, user=user)
@@ -219,7 +256,8 @@ def redeem(
     `reference` instead of `secret` is for staff who found someone by name (no badge at hand).
     At a workshop's door without a booking, a workshop that takes walk-ins books a free seat.
     Every call leaves a Scan, also when the answer is no. The same `nonce` sent again (a retried
-    upload from an offline queue) returns the first Scan unchanged.
+    upload from an offline queue) returns the first Scan unchanged: the unique index on the nonce
+    turns the second insert away, and the first answer is looked up only then.
     """
     now = timezone.now()
     # A queued scan keeps the time it was made; a phone clock ahead of ours never dates it later.
@@ -227,9 +265,7 @@ def redeem(
     for attempt in range(2):
         try:
             with transaction.atomic():
-                registration = _lock_registration(event, secret, reference)
-                if nonce and (earlier := _earlier_answer(nonce, device, user)):
-                    return earlier
+                registration = _lock_registration(event, secret, reference, workshop)
                 status, first_checked_in_at = _decide(registration, workshop, scanned_at, device, user)
                 if status == Scan.Status.OK:
                     CheckIn.objects.create(
@@ -256,8 +292,10 @@ def redeem(
                     transaction.on_commit(partial(_announce, scan))
                 return scan
         except IntegrityError:
-            # Two uploads of one nonce, or (without row locks) two first scans of one badge, raced:
-            # the second attempt sees the winner and answers like any later scan.
+            # A nonce seen before: its first answer. Otherwise (without row locks) two first scans of
+            # one badge raced: the second attempt sees the winner and answers like any later scan.
+            if nonce and (earlier := _earlier_answer(nonce, device, user)):
+                return earlier
             if attempt:
                 raise
     raise AssertionError("unreachable")

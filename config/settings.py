@@ -120,7 +120,15 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": CHANNEL_LAYER_PREFIX, "capacity": 1000, "expiry": 30},
+            "CONFIG": {
+                # redis-py 8 gives up on a read after 5 s and caps a pool at 100 connections by
+                # default, while channels-redis blocks up to 5 s waiting for messages: idle
+                # dashboards would be cut off (1011) and a hundred of them exhaust the pool.
+                "hosts": [{"address": REDIS_URL, "socket_timeout": None, "max_connections": 2000}],
+                "prefix": CHANNEL_LAYER_PREFIX,
+                "capacity": 1000,
+                "expiry": 30,
+            },
         }
     }
 else:
@@ -201,6 +209,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 USE_X_FORWARDED_HOST = env_bool("USE_X_FORWARDED_HOST")
+
+# How long a process trusts a scanner token it has checked (a revoked phone stops within this time).
+SCANNER_DEVICE_MEMORY_SECONDS = float(os.environ.get("SCANNER_DEVICE_MEMORY_SECONDS", "5"))
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 256 * 1024)
 

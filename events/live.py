@@ -5,11 +5,14 @@ was rolled back. With REDIS_URL set the layer is Redis and every daphne process'
 """
 
 import asyncio
+import json
 import logging
+import os
 from collections.abc import Iterable
 
-from asgiref.sync import async_to_sync
+from asgiref.sync import SyncToAsync, async_to_sync
 from channels.layers import get_channel_layer
+from django.core.serializers.json import DjangoJSONEncoder
 
 logger = logging.getLogger(__name__)
 
@@ -29,14 +32,16 @@ def publish(groups: Groups, message: dict | None) -> None:
 
 
 def publish_batch(batch: Iterable[tuple[Groups, dict | None]]) -> None:
-    """Send several messages in one hop to the event loop (each hop costs about a millisecond).
+    """Send several messages in one go, each encoded to JSON once (not once per socket).
 
-    A broken channel layer (Redis down) must never break the HTTP request that made the change:
-    dashboards reload a snapshot when they reconnect.
+    Inside a server process the sends are handed to its event loop and not waited for: the
+    request that made the change answers at once. Elsewhere (commands, tests) they are awaited.
+    A broken channel layer (Redis down) never breaks the change: dashboards reload a snapshot
+    when they reconnect.
     """
     layer = get_channel_layer()
     deliveries = [
-        (group, message)
+        (group, {"type": HANDLER, "text": json.dumps(message, cls=DjangoJSONEncoder)})
         for groups, message in batch
         if message is not None
         for group in ([groups] if isinstance(groups, str) else groups)
@@ -45,12 +50,26 @@ def publish_batch(batch: Iterable[tuple[Groups, dict | None]]) -> None:
         return
 
     async def send_all() -> None:
-        await asyncio.gather(
-            *(layer.group_send(group, {"type": HANDLER, "message": message}) for group, message in deliveries)
-        )
+        await asyncio.gather(*(layer.group_send(group, event) for group, event in deliveries))
 
+    loop = _server_loop()
+    if loop is not None:
+        asyncio.run_coroutine_threadsafe(send_all(), loop).add_done_callback(_report_failure)
+        return
     try:
         async_to_sync(send_all)()
     except Exception:
-        kinds = sorted({message.get("type", "?") for _group, message in deliveries})
-        logger.warning("live events %s not delivered", kinds, exc_info=True)
+        logger.warning("live events not delivered", exc_info=True)
+
+
+def _server_loop() -> asyncio.AbstractEventLoop | None:
+    """The event loop of the server that called this sync thread, if any (asgiref records it)."""
+    if getattr(SyncToAsync.threadlocal, "main_event_loop_pid", None) != os.getpid():
+        return None
+    loop = getattr(SyncToAsync.threadlocal, "main_event_loop", None)
+    return loop if loop is not None and loop.is_running() else None
+
+
+def _report_failure(future) -> None:
+    if not future.cancelled() and future.exception() is not None:
+        logger.warning("live events not delivered", exc_info=future.exception())

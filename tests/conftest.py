@@ -156,6 +156,16 @@ def scanner_headers(scanner) -> dict:
 
 
 @pytest.fixture(autouse=True)
+def _forget_scanner_devices():
+    """Each process remembers devices for a few seconds; no test may see another's."""
+    from checkin.services import _devices
+
+    _devices.clear()
+    yield
+    _devices.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_channel_layers():
     """The in-memory channel layer is per process: start every test with empty groups."""
     from channels.layers import channel_layers

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from checkin.models import CheckIn, Device, Scan
 from checkin.services import redeem
+from events.models import secret_hash
 from tests.conftest import post_json, registration_payload
 
 REDEEM = "/api/v1/checkin/redeem"
@@ -267,11 +268,13 @@ def test_registration_payload_helper_is_valid(api, programme):
 
 
 def test_redeem_stays_a_handful_of_queries(event, attendee, scanner, programme, django_assert_num_queries):
-    # Savepoint, registration (locked), nonce, earlier check-in, two inserts, last-seen, release.
-    with django_assert_num_queries(8):
+    # Savepoint, registration (locked, with its check-in here and its seat), two inserts,
+    # last-seen, release. The nonce costs nothing unless it was seen before.
+    with django_assert_num_queries(6):
         redeem(event=event, secret=attendee.badge_secret, device=scanner[0], nonce="handful-0001")
-    # A workshop door adds the booking check, nothing else (walk-in logic only runs without one).
-    with django_assert_num_queries(8):
+    # A workshop door checks the seat in that same query (walk-in logic only runs without one);
+    # the device was seen a moment ago, so its last-seen time is not written again.
+    with django_assert_num_queries(5):
         redeem(
             event=event,
             secret=attendee.badge_secret,
@@ -279,3 +282,26 @@ def test_redeem_stays_a_handful_of_queries(event, attendee, scanner, programme, 
             nonce="handful-0002",
             workshop=programme["raad"],
         )
+
+
+def test_a_process_remembers_a_device_briefly_and_forgets_it_when_revoked(
+    scanner, settings, django_assert_num_queries
+):
+    from checkin.services import _devices, authenticate_device, revoke_device
+
+    device, token = scanner
+    with django_assert_num_queries(1):
+        assert authenticate_device(token) == device
+    with django_assert_num_queries(0):
+        assert authenticate_device(token) == device
+    # Revoked in another process: this one trusts its memory until it is too old.
+    Device.objects.filter(pk=device.pk).update(revoked_at=timezone.now())
+    assert authenticate_device(token) == device
+    seen, remembered = _devices[secret_hash(token)]
+    _devices[secret_hash(token)] = (seen - settings.SCANNER_DEVICE_MEMORY_SECONDS, remembered)
+    assert authenticate_device(token) is None
+    # Revoked here: forgotten at once.
+    other, other_token = services_create_device(device.event)
+    assert authenticate_device(other_token) == other
+    revoke_device(other)
+    assert authenticate_device(other_token) is None
