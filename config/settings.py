@@ -194,6 +194,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # `manage.py send_outbox --loop`. Whatever fails stays in the outbox for `send_outbox` to retry.
 EMAIL_DELIVERY = os.environ.get("EMAIL_DELIVERY", "inline" if TESTING else "thread")
 
+# Privacy: `manage.py purge_personal_data` erases personal data this many days after an event (its
+# default for --after-days); the privacy statement names the same number.
+PERSONAL_DATA_RETENTION_DAYS = env_int("PERSONAL_DATA_RETENTION_DAYS", 60)
+
 # Security. Behind a TLS-terminating proxy set SECURE_SSL=1 (HSTS, secure cookies, redirect).
 SECURE_SSL = env_bool("SECURE_SSL", default=not (DEBUG or TESTING))
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

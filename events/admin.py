@@ -3,6 +3,8 @@ its capacity, a cancellation, new times for a round) go through events.services,
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from events import services
@@ -18,6 +20,7 @@ from events.models import (
     Speaker,
     Workshop,
 )
+from events.views import personal_data_download
 
 PLACEMENT = {"room", "round", "capacity"}
 DETAILS = {"title", "description", "theme", "speakers"}
@@ -205,19 +208,27 @@ class RegistrationAdmin(admin.ModelAdmin):
         "status",
         "created_at",
     ]
-    list_filter = ["event", "status", "role", "municipality__province"]
+    list_filter = [
+        "event",
+        "status",
+        "role",
+        "municipality__province",
+        ("erased_at", admin.EmptyFieldListFilter),
+    ]
     search_fields = ["reference", "last_name", "first_name", "email", "organisation", "municipality__name"]
     readonly_fields = [
         "reference",
         "status",
         "privacy_accepted_at",
         "directory_opt_in_at",
+        "directory_opt_out_at",
         "created_at",
         "cancelled_at",
+        "erased_at",
     ]
     autocomplete_fields = ["municipality"]
     inlines = [BookingInline]
-    actions = ["cancel_registrations"]
+    actions = ["cancel_registrations", "export_personal_data", "erase_personal_data"]
 
     @admin.action(description=_("Cancel the selected registrations (seats go to the waiting lists)"))
     def cancel_registrations(self, request, queryset):
@@ -226,6 +237,42 @@ class RegistrationAdmin(admin.ModelAdmin):
         self.message_user(
             request, _("%(count)s registrations cancelled.") % {"count": queryset.count()}, messages.SUCCESS
         )
+
+    @admin.action(description=_("Export everything held about this person (JSON)"))
+    def export_personal_data(self, request, queryset):
+        """For a request of access (AVG art. 15): the same file the attendee gets through their link."""
+        if queryset.count() != 1:
+            self.message_user(request, _("Choose exactly one registration to export."), messages.WARNING)
+            return None
+        return personal_data_download(queryset.get())
+
+    @admin.action(description=_("Erase the personal data of the selected registrations"))
+    def erase_personal_data(self, request, queryset):
+        """For a request of erasure (AVG art. 17), after a confirmation page: see erase_registration."""
+        if request.POST.get("post") != "yes":
+            return TemplateResponse(
+                request,
+                "admin/events/registration/erase_confirmation.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": _("Erase personal data"),
+                    "opts": self.model._meta,
+                    "registrations": list(queryset),
+                    "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                },
+            )
+        erased = 0
+        for registration in queryset:
+            if services.erase_registration(registration):
+                erased += 1
+                registration.refresh_from_db()
+                self.log_change(request, registration, _("Personal data erased."))
+        self.message_user(
+            request,
+            _("Personal data of %(count)s registrations erased.") % {"count": erased},
+            messages.SUCCESS,
+        )
+        return None
 
 
 @admin.register(Municipality)

@@ -14,6 +14,7 @@ from events.models import Room, Round, Workshop
 from events.schemas import (
     EventOut,
     MunicipalityOut,
+    PersonalDataOut,
     RegistrationChangeIn,
     RegistrationDetailOut,
     RegistrationIn,
@@ -103,6 +104,17 @@ def cancel_registration(request: HttpRequest, manage_token: str):
     """Frees every seat at once (the waitlists move up). Cancelling twice is harmless."""
     registration = services.cancel_registration(selectors.registration_for_token(manage_token))
     return registration_detail_out(registration, request.build_absolute_uri)
+
+
+@router.get(
+    "registrations/{manage_token}/export",
+    response={200: PersonalDataOut, **error_responses(404)},
+    summary="Everything held about me (JSON)",
+)
+def export_registration(request: HttpRequest, manage_token: str):
+    """Registration, bookings, check-ins and scans, e-mails (not their text), directory profile,
+    contacts and consents with their times: the attendee's right of access (AVG art. 15 and 20)."""
+    return selectors.personal_data(selectors.registration_for_token(manage_token))
 
 
 def _in_event(model, pk: int | None, workshop: Workshop, field: str, unknown: str):

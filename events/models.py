@@ -287,7 +287,14 @@ class Registration(models.Model):
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
     needs = models.TextField(_("accessibility or dietary needs"), blank=True)
     directory_opt_in = models.BooleanField(_("listed in the attendee directory"), default=False)
-    directory_opt_in_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Consent records: when the attendee last joined the directory, and last left it (then later
+    # than the joining). Both are kept, so that the record shows when consent was given and withdrawn.
+    directory_opt_in_at = models.DateTimeField(
+        _("joined the directory at"), null=True, blank=True, editable=False
+    )
+    directory_opt_out_at = models.DateTimeField(
+        _("left the directory at"), null=True, blank=True, editable=False
+    )
     # Shown in the attendee directory (networking) only while directory_opt_in is on.
     interests = models.JSONField(
         _("interests"), default=list, blank=True, help_text=_("Themes (action lines).")
@@ -304,6 +311,8 @@ class Registration(models.Model):
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True, editable=False)
+    # Set by events.services.erase_registration: the row is anonymous from then on (statistics only).
+    erased_at = models.DateTimeField(_("personal data erased at"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["last_name", "first_name"]

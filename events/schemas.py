@@ -1,10 +1,11 @@
 """Wire shapes of the core: the API's schemas and the live messages built from them."""
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from django.urls import reverse
 from ninja import Field, Schema
+from pydantic import BaseModel, ConfigDict
 
 from events.models import Booking, Registration, Role, Workshop
 
@@ -132,6 +133,26 @@ class RegistrationDetailOut(RegistrationOut):
     interests: list[str]
     talk_about: str
     created_at: datetime
+
+
+class PersonalDataOut(BaseModel):
+    """Everything held about one attendee (events.selectors.personal_data). The apps built on the
+    core add sections of their own: `checkins` and `scans` (check-in), `connect_code`, `contacts`
+    and `municipality_signups` (networking). A plain pydantic model: ninja's Schema would drop them."""
+
+    model_config = ConfigDict(extra="allow")
+
+    generated_at: datetime
+    event: dict[str, Any]
+    registration: dict[str, Any] = Field(description="The registration as it is stored (no secrets).")
+    consents: list[dict[str, Any]] = Field(
+        description="Consent records: `purpose`, `given_at`, `withdrawn_at` (null while it holds)."
+    )
+    directory_profile: dict[str, Any]
+    bookings: list[dict[str, Any]] = Field(description="Workshops: seat, waitlist place or cancelled.")
+    emails: list[dict[str, Any]] = Field(
+        description="E-mails to this person: kind, subject and times, not the text."
+    )
 
 
 def booking_out(booking: Booking) -> dict:

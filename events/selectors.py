@@ -1,11 +1,14 @@
 """Read queries of the core, shared by pages, API and other apps."""
 
 import hmac
+from datetime import datetime
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
-from events.models import Event, Municipality, Registration, Workshop, secret_hash
+from events.models import Event, Municipality, OutboundEmail, Registration, Workshop, secret_hash
+from events.signals import personal_data_requested
 
 
 def current_event() -> Event:
@@ -20,7 +23,7 @@ def registration_for_token(manage_token: str) -> Registration:
     that leaks nothing useful through timing), then compared in constant time."""
     registration = (
         Registration.objects.select_related("event", "municipality")
-        .filter(manage_token_hash=secret_hash(manage_token))
+        .filter(manage_token_hash=secret_hash(manage_token), erased_at__isnull=True)
         .first()
     )
     if registration is None or not hmac.compare_digest(registration.manage_token, manage_token):
@@ -60,3 +63,108 @@ def programme(event: Event) -> list:
     for round_ in rounds:
         round_.sessions = sessions.get(round_.pk, [])
     return rounds
+
+
+# The per-person export (AVG art. 15 and 20).
+
+
+def iso(moment: datetime | None) -> str | None:
+    """A time in the export: ISO 8601 in the event's time zone."""
+    return timezone.localtime(moment).isoformat() if moment else None
+
+
+def email_out(email: OutboundEmail) -> dict:
+    """An outgoing e-mail as the export shows it: what and when, never the body or its secrets."""
+    return {
+        "kind": email.kind,
+        "to": email.to,
+        "subject": email.subject,
+        "queued_at": iso(email.created_at),
+        "sent_at": iso(email.sent_at),
+        "attempts": email.attempts,
+    }
+
+
+def personal_data(registration: Registration) -> dict:
+    """Everything held about one attendee, for themselves (through their private link) or for an
+    organiser answering their request. Checkin and networking add their sections through
+    events.signals.personal_data_requested (lists such as `consents` and `emails` are merged).
+    Secrets are left out: the badge code, the private link and their hashes are credentials."""
+    registration = Registration.objects.select_related("event", "municipality").get(pk=registration.pk)
+    event, municipality = registration.event, registration.municipality
+    bookings = registration.bookings.select_related("workshop__room", "round").order_by(
+        "round__starts_at", "pk"
+    )
+    consents = [
+        {
+            "purpose": "privacy_statement",
+            "given_at": iso(registration.privacy_accepted_at),
+            "withdrawn_at": None,
+        }
+    ]
+    if registration.directory_opt_in_at or registration.directory_opt_out_at:
+        consents.append(
+            {
+                "purpose": "attendee_directory",
+                "given_at": iso(registration.directory_opt_in_at),
+                "withdrawn_at": None
+                if registration.directory_opt_in
+                else iso(registration.directory_opt_out_at),
+            }
+        )
+    data = {
+        "generated_at": iso(timezone.now()),
+        "event": {
+            "name": event.name,
+            "date": event.date.isoformat(),
+            "venue": event.venue,
+            "contact_email": event.contact_email,
+        },
+        "registration": {
+            "reference": registration.reference,
+            "status": registration.status,
+            "first_name": registration.first_name,
+            "last_name": registration.last_name,
+            "email": registration.email,
+            "role": registration.role,
+            "role_label": str(registration.get_role_display()),
+            "municipality": {
+                "code": municipality.code,
+                "name": municipality.name,
+                "province": municipality.province,
+            }
+            if municipality
+            else None,
+            "organisation": registration.organisation,
+            "needs": registration.needs,
+            "registered_at": iso(registration.created_at),
+            "changed_at": iso(registration.updated_at),
+            "cancelled_at": iso(registration.cancelled_at),
+        },
+        "consents": consents,
+        "directory_profile": {
+            "listed": registration.directory_opt_in,
+            "interests": list(registration.interests),
+            "talk_about": registration.talk_about,
+        },
+        "bookings": [
+            {
+                "workshop": {"id": booking.workshop_id, "title": booking.workshop.title},
+                "round": booking.round.label,
+                "starts_at": iso(booking.round.starts_at),
+                "room": booking.workshop.room.name,
+                "status": booking.status,
+                "waitlist_position": booking.waitlist_position(),
+                "booked_at": iso(booking.created_at),
+            }
+            for booking in bookings
+        ],
+        "emails": [email_out(email) for email in registration.emails.order_by("created_at", "pk")],
+    }
+    for _receiver, sections in personal_data_requested.send(sender=Registration, registration=registration):
+        for key, value in (sections or {}).items():
+            if isinstance(data.get(key), list):
+                data[key].extend(value)
+            else:
+                data[key] = value
+    return data

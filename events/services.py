@@ -7,19 +7,34 @@ are always taken in the same order (registration, then workshops by id) so chang
 deadlock. Live events and e-mails go out only after the transaction commits.
 """
 
+import json
 import secrets
+from collections import Counter
 from collections.abc import Iterable
 from functools import partial
 
-from django.db import IntegrityError, transaction
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, models, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from events import badges, live, mail
 from events.errors import RegistrationError, WorkshopError
-from events.models import Booking, Event, Municipality, Registration, Room, Round, Workshop, secret_hash
+from events.models import (
+    Booking,
+    Event,
+    Municipality,
+    OutboundEmail,
+    Registration,
+    Room,
+    Round,
+    Workshop,
+    secret_hash,
+)
 from events.schemas import registration_message, workshop_messages
+from events.signals import event_purged, registration_erased
 
 REFERENCE_PREFIX = "DLD-"
 # No 0/O, 1/I: references are read out over the phone and typed from paper.
@@ -103,8 +118,9 @@ def register(
                 needs=needs,
                 directory_opt_in=directory_opt_in,
                 directory_opt_in_at=now if directory_opt_in else None,
-                interests=list(interests),
-                talk_about=talk_about,
+                # The profile only serves the directory: not kept for people who are not in it.
+                interests=list(interests) if directory_opt_in else [],
+                talk_about=talk_about if directory_opt_in else "",
                 privacy_accepted_at=now,
                 badge_secret=badge_secret,
                 badge_hash=secret_hash(badge_secret),
@@ -448,3 +464,114 @@ def book_walk_in(registration: Registration, workshop: Workshop) -> Booking:
             _promote(locked[freed])
         _announce_after_commit(registrations=[(registration.pk, "changed")], workshops=locked)
     return booking
+
+
+# Erasure and retention (AVG art. 17 and 5(1)(e)).
+
+# What an erased registration is called wherever it still shows up (counts, the scan log).
+ERASED_NAME = "Gewist"
+
+
+def erased_email(pk: int) -> str:
+    """A unique placeholder that is not an address (.invalid never resolves, RFC 2606)."""
+    return f"erased-{pk}@invalid"
+
+
+def erase_registration(registration: Registration) -> Counter:
+    """Erase what is held about one attendee; what remains is an anonymous row for the statistics.
+
+    Up to and on the day of the event a confirmed registration is cancelled first, so that its seats
+    go to the waitlists at once; after the event it keeps its status, so attendance figures stay as
+    they were. The row keeps its role, status and times (counts by role, check-ins per workshop).
+    Everything else is replaced: name, e-mail address, municipality and organisation (role and
+    municipality together can point to one person, such as the mayor), needs, the directory
+    profile, the reference, and both secrets, so the private link and the badge stop working.
+    Outbox rows for this registration are deleted (addresses and secrets in their context), and
+    the admin log forgets the name. Checkin and networking remove their own data through
+    events.signals.registration_erased, in this same transaction.
+
+    Returns what was removed, by kind; an empty Counter when the registration was erased before.
+    """
+    with transaction.atomic():
+        registration = _lock_registration(registration, allow_cancelled=True)
+        if registration.erased_at is not None:
+            return Counter()
+        if registration.is_confirmed and registration.event.date >= timezone.localdate():
+            # No cancellation e-mail: it is deleted with the rest of the outbox rows below.
+            registration = cancel_registration(registration)
+        email, full_name, reference = registration.email, registration.full_name, registration.reference
+        removed = Counter(registrations=1)
+        for _receiver, counts in registration_erased.send(
+            sender=Registration, registration=registration, email=email
+        ):
+            removed.update(counts or {})
+        removed["emails"] += OutboundEmail.objects.filter(registration=registration).delete()[0]
+        badge_secret, manage_token = badges.new_secret(), new_manage_token()
+        changes = {
+            "first_name": ERASED_NAME,
+            "last_name": "",
+            "email": erased_email(registration.pk),
+            "municipality": None,
+            "organisation": "",
+            "needs": "",
+            "directory_opt_in": False,
+            "interests": [],
+            "talk_about": "",
+            "reference": _unique_reference(),
+            "badge_secret": badge_secret,
+            "badge_hash": secret_hash(badge_secret),
+            "manage_token": manage_token,
+            "manage_token_hash": secret_hash(manage_token),
+            "erased_at": timezone.now(),
+        }
+        for field, value in changes.items():
+            setattr(registration, field, value)
+        registration.save(update_fields=[*changes, "updated_at"])
+        scrub_admin_log(
+            Registration,
+            [registration.pk],
+            {full_name: ERASED_NAME, reference: registration.reference, email: registration.email},
+        )
+    return removed
+
+
+def scrub_admin_log(model: type[models.Model], object_ids: Iterable, replacements: dict[str, str]) -> int:
+    """Replace texts (names, addresses) in the admin's history of these objects. The history keeps
+    each object's name as it was then, and the names of inline rows added or changed with it."""
+    entries = LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(model), object_id__in=[str(pk) for pk in object_ids]
+    )
+    changed = 0
+    for entry in entries:
+        object_repr, change_message = entry.object_repr, entry.change_message
+        for old, new in replacements.items():
+            if not old:
+                continue
+            object_repr = object_repr.replace(old, new)
+            # Change messages are JSON, where non-ASCII letters appear escaped.
+            for text, replacement in ((old, new), (json.dumps(old)[1:-1], json.dumps(new)[1:-1])):
+                change_message = change_message.replace(text, replacement)
+        if (object_repr, change_message) != (entry.object_repr, entry.change_message):
+            LogEntry.objects.filter(pk=entry.pk).update(
+                object_repr=object_repr, change_message=change_message
+            )
+            changed += 1
+    return changed
+
+
+def purge_event(event: Event) -> Counter:
+    """Retention: erase every registration of an event that is over, then let the other apps remove
+    the event's personal data that belongs to no registration (municipality signup contacts).
+    Each registration is erased in its own transaction, so an interrupted purge simply continues
+    where it stopped when it runs again; erased rows are skipped."""
+    if event.date >= timezone.localdate():
+        raise ValueError(f"{event.slug} has not taken place yet: its registrations are still needed")
+    removed = Counter()
+    for registration in Registration.objects.filter(event=event, erased_at__isnull=True).select_related(
+        "event"
+    ):
+        removed.update(erase_registration(registration))
+    with transaction.atomic():
+        for _receiver, counts in event_purged.send(sender=Event, event=event):
+            removed.update(counts or {})
+    return removed

@@ -1,15 +1,16 @@
 """Public pages: programme, registration, my registration, badge, calendars."""
 
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.cache import cache_control
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_http_methods
 
 from events import badges, ical, selectors, services
 from events.errors import RegistrationError, ServiceError
 from events.forms import RegistrationPageForm, WorkshopChoiceForm
-from events.models import Workshop
+from events.models import Registration, Workshop
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -140,7 +141,39 @@ def badge_png(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def privacy(request: HttpRequest) -> HttpResponse:
-    return render(request, "events/privacy.html")
+    return render(request, "events/privacy.html", {"retention_days": settings.PERSONAL_DATA_RETENTION_DAYS})
+
+
+def personal_data_download(registration: Registration) -> JsonResponse:
+    """Everything held about the attendee, as a JSON file to keep or take elsewhere (also the
+    organisers' admin action)."""
+    response = JsonResponse(selectors.personal_data(registration), json_dumps_params={"indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="gegevens-{registration.reference}.json"'
+    return response
+
+
+@never_cache
+def personal_data(request: HttpRequest, token: str) -> HttpResponse:
+    return personal_data_download(selectors.registration_for_token(token))
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def erase(request: HttpRequest, token: str) -> HttpResponse:
+    """A confirmation step, then everything held about the attendee is erased (the link stops working)."""
+    registration = selectors.registration_for_token(token)
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        services.erase_registration(registration)
+        return redirect("events:erased")
+    return render(
+        request,
+        "events/erase.html",
+        {"event": registration.event, "registration": registration, "token": token},
+    )
+
+
+def erased(request: HttpRequest) -> HttpResponse:
+    return render(request, "events/erased.html")
 
 
 def _calendar_response(content: bytes, filename: str) -> HttpResponse:

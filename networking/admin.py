@@ -11,8 +11,8 @@ class OfferAdmin(admin.ModelAdmin):
 
 class SignupContactInline(admin.TabularInline):
     model = SignupContact
-    fields = ["name", "role", "email", "created_at"]
-    readonly_fields = ["created_at"]
+    fields = ["name", "role", "email", "created_at", "consent_given_at"]
+    readonly_fields = ["created_at", "consent_given_at"]
     extra = 0
 
 

@@ -7,4 +7,5 @@ class NetworkingConfig(AppConfig):
     verbose_name = _("Networking")
 
     def ready(self) -> None:
-        from networking import emails  # noqa: F401  (registers the e-mail builders)
+        # Registers the e-mail builders; answers the core's export and erasure signals.
+        from networking import emails, privacy  # noqa: F401

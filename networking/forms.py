@@ -75,6 +75,8 @@ class SignupForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose at least one offer.")},
     )
+    # Optional for API clients; the signup page requires it (SignupPageForm). Stored with its time.
+    consent = forms.BooleanField(required=False)
 
     def __init__(self, *args, event: Event, **kwargs):
         super().__init__(*args, **kwargs)

@@ -93,6 +93,8 @@ class SignupContact(models.Model):
     email = models.EmailField(_("contact e-mail"))
     role = models.CharField(_("contact role"), max_length=100, blank=True)
     created_at = models.DateTimeField(_("added at"), auto_now_add=True)
+    # The consent record of the signup page's checkbox (None: signed up through the API without it).
+    consent_given_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]

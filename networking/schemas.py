@@ -29,6 +29,11 @@ class SignupIn(Schema):
     contact_email: str = Field(max_length=254)
     contact_role: str = Field("", max_length=100, description="Optional, e.g. griffier.")
     offers: list[str] = Field(description="Offer slugs, at least one (see GET offers).")
+    consent: bool = Field(
+        False,
+        description="The contact agreed to the privacy statement for this signup (the signup page "
+        "requires it). Recorded with its time on the contact.",
+    )
 
 
 class SignupOfferOut(Schema):

@@ -54,15 +54,19 @@ def sign_up(
     contact_email: str,
     offers: Iterable[Offer],
     contact_role: str = "",
+    consent: bool = False,
 ) -> SignupResult:
     """Sign a municipality up for offers: a place while there is one, else the waitlist.
 
     Idempotent per municipality and offer: when the municipality already holds a signup for an
     offer, its status and position stay as they are and this person is added as a contact.
+    `consent`: the contact ticked the privacy consent (the signup page requires it); its time is
+    stored on the contact as the consent record.
     """
     offer_ids = sorted({offer.pk for offer in offers})
     if not offer_ids:
         raise SignupError("no_offers", _("Choose at least one offer."), field="offers", status=422)
+    now = timezone.now()
     with transaction.atomic():
         Municipality.objects.select_for_update().filter(pk=municipality.pk).first()
         # Locked in id order, so two signups never wait for each other's offers crosswise.
@@ -88,7 +92,13 @@ def sign_up(
                     status=Signup.Status.ACCEPTED if has_place else Signup.Status.WAITLISTED,
                 )
             signup.offer = offer
-            _add_contact(signup, name=contact_name, email=contact_email, role=contact_role)
+            _add_contact(
+                signup,
+                name=contact_name,
+                email=contact_email,
+                role=contact_role,
+                consent_at=now if consent else None,
+            )
             outcomes.append(OfferOutcome(signup=signup, new=new, position=signup.waitlist_position()))
         mail.queue(
             "networking_signup_confirmation",
@@ -107,27 +117,42 @@ def sign_up(
     return SignupResult(reference=reference, municipality=municipality, outcomes=outcomes)
 
 
-def _add_contact(signup: Signup, *, name: str, email: str, role: str) -> SignupContact:
+def _add_contact(signup: Signup, *, name: str, email: str, role: str, consent_at) -> SignupContact:
     contact = SignupContact.objects.filter(signup=signup, email__iexact=email).first()
     if contact is None:
-        contact = SignupContact.objects.create(signup=signup, name=name, email=email, role=role)
+        contact = SignupContact.objects.create(
+            signup=signup, name=name, email=email, role=role, consent_given_at=consent_at
+        )
+    elif consent_at and contact.consent_given_at is None:
+        contact.consent_given_at = consent_at
+        contact.save(update_fields=["consent_given_at"])
     return contact
 
 
 def update_directory_profile(
     registration: Registration, *, directory_opt_in: bool, interests: Iterable[str] = (), talk_about: str = ""
 ) -> Registration:
-    """Join or leave the attendee directory, or change what it shows. Leaving hides at once."""
+    """Join or leave the attendee directory, or change what it shows. Leaving hides at once.
+
+    The consent record: joining stamps `directory_opt_in_at`, leaving stamps `directory_opt_out_at`
+    and keeps the time it was given. The profile only serves the directory, so leaving clears it."""
     now = timezone.now()
-    registration.interests = list(interests)
-    registration.talk_about = talk_about
     if directory_opt_in and not registration.directory_opt_in:
         registration.directory_opt_in_at = now
-    elif not directory_opt_in:
-        registration.directory_opt_in_at = None
+    elif not directory_opt_in and registration.directory_opt_in:
+        registration.directory_opt_out_at = now
     registration.directory_opt_in = directory_opt_in
+    registration.interests = list(interests) if directory_opt_in else []
+    registration.talk_about = talk_about if directory_opt_in else ""
     registration.save(
-        update_fields=["directory_opt_in", "directory_opt_in_at", "interests", "talk_about", "updated_at"]
+        update_fields=[
+            "directory_opt_in",
+            "directory_opt_in_at",
+            "directory_opt_out_at",
+            "interests",
+            "talk_about",
+            "updated_at",
+        ]
     )
     return registration
 
@@ -168,12 +193,21 @@ def request_contact(*, requester: Registration, secret: str, note: str = "") -> 
         raise ContactError("not_registered", _("Your registration has been cancelled."), status=409)
     with transaction.atomic():
         # Both rows, in id order: two people scanning each other at once end up in one contact.
-        list(
+        # Read again under the lock: either may have cancelled or been erased meanwhile.
+        still_here = list(
             Registration.objects.select_for_update()
-            .filter(pk__in=[requester.pk, recipient.pk])
+            .filter(
+                pk__in=[requester.pk, recipient.pk],
+                status=Registration.Status.CONFIRMED,
+                erased_at__isnull=True,
+            )
             .order_by("pk")
             .values_list("pk", flat=True)
         )
+        if recipient.pk not in still_here:
+            raise ContactError("unknown_code", _("This connect code is not known."), status=404)
+        if requester.pk not in still_here:
+            raise ContactError("not_registered", _("Your registration has been cancelled."), status=409)
         reverse = Contact.objects.filter(requester=recipient, recipient=requester).first()
         if reverse is not None:
             if reverse.status == Contact.Status.PENDING:

@@ -59,9 +59,8 @@ def signup(request: HttpRequest) -> HttpResponse:
         "empty_form_url": request.get_full_path(),
     }
     if request.method == "POST" and form.is_valid():
-        data = {name: value for name, value in form.cleaned_data.items() if name != "consent"}
         try:
-            result = services.sign_up(event=event, **data)
+            result = services.sign_up(event=event, **form.cleaned_data)
         except ServiceError as error:
             form.add_error(error.field, error.message)
         else:

@@ -165,8 +165,16 @@ def test_leaving_hides_at_once_and_joining_again_shows(client, people):
     response = client.post(f"/r/{people['bram'][1]}/netwerken/", {"talk_about": "Raadsbrieven"})
     assert response.status_code == 302
     assert response["Location"] == f"/r/{people['bram'][1]}/?netwerk=opgeslagen#netwerken"
+    joined_at = bram.directory_opt_in_at
     bram.refresh_from_db()
-    assert (bram.directory_opt_in, bram.directory_opt_in_at, bram.interests) == (False, None, [])
+    # The consent record keeps when it was given and says when it was withdrawn; the profile goes.
+    assert (bram.directory_opt_in, bram.directory_opt_in_at, bram.interests, bram.talk_about) == (
+        False,
+        joined_at,
+        [],
+        "",
+    )
+    assert bram.directory_opt_out_at > joined_at
     assert "Bram Listed" not in client.get(f"/r/{anna_token}/deelnemers/").content.decode()
 
     client.post(
@@ -175,7 +183,7 @@ def test_leaving_hides_at_once_and_joining_again_shows(client, people):
     )
     bram.refresh_from_db()
     assert (bram.directory_opt_in, bram.interests, bram.talk_about) == (True, [SCALING], "Raads brieven")
-    assert bram.directory_opt_in_at is not None
+    assert bram.directory_opt_in_at > bram.directory_opt_out_at
     assert "Bram Listed" in client.get(f"/r/{anna_token}/deelnemers/").content.decode()
 
 
