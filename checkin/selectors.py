@@ -328,7 +328,7 @@ def dashboard_snapshot(event: Event) -> dict:
 def offline_list(event: Event) -> dict:
     """What a scanner needs to answer without the network: badge hashes and names, no e-mail."""
     registrations = (
-        Registration.objects.filter(event=event)
+        Registration.objects.filter(event=event, erased_at__isnull=True)
         .select_related("municipality")
         .prefetch_related("bookings", "checkins")
         .order_by("pk")
@@ -367,7 +367,7 @@ def search_attendees(event: Event, query: str) -> list[dict]:
     query = " ".join(query.split())
     entrance = CheckIn.objects.filter(registration=OuterRef("pk"), workshop__isnull=True)
     matches = (
-        Registration.objects.filter(event=event)
+        Registration.objects.filter(event=event, erased_at__isnull=True)
         .annotate(
             full=Concat("first_name", Value(" "), "last_name"),
             checked_in=Exists(entrance),

@@ -198,6 +198,11 @@ class BookingInline(admin.TabularInline):
 
 @admin.register(Registration)
 class RegistrationAdmin(admin.ModelAdmin):
+    # People are registered through the form or the API (services.register makes their badge,
+    # link and e-mail); the admin changes, cancels, exports and erases.
+    def has_add_permission(self, request) -> bool:
+        return False
+
     list_display = [
         "reference",
         "last_name",
