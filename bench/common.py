@@ -1,0 +1,72 @@
+"""What the scenarios of one run share."""
+
+import asyncio
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from bench.client import Client, Result
+from bench.servers import Server, Setup
+
+# Every attendee the bench registers has an address under this domain (never mailed: locmem).
+BURST_DOMAIN = "burst.bench.example"
+EXTRA_DOMAIN = "extra.bench.example"
+
+
+@dataclass
+class Run:
+    setup: Setup
+    servers: list[Server]
+    profile: bool = False
+    notes: list[str] = field(default_factory=list)
+    budget: float | None = None  # seconds per load phase; None: no limit
+
+    @property
+    def ports(self) -> list[int]:
+        return [server.port for server in self.servers]
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def qr_payload(secret: str) -> str:
+    """What a scanner reads from the badge's QR code."""
+    return "DLD1:" + secret
+
+
+def statuses(results: list[Result]) -> dict[str, int]:
+    """The `status` field of the scan answers (ok, already_checked_in, …), or the HTTP status."""
+    counts: Counter[str] = Counter()
+    for result in results:
+        if result.ok:
+            try:
+                counts[str(json.loads(result.body).get("status"))] += 1
+            except (ValueError, AttributeError):
+                counts["unparsable"] += 1
+        else:
+            counts[f"http_{result.status}"] += 1
+    return dict(sorted(counts.items()))
+
+
+async def fetch_json(port: int, path: str) -> Any:
+    client = Client([port])
+    try:
+        response = await client.request("GET", path)
+        if response.status != 200:
+            raise RuntimeError(f"GET {path} answered {response.status}: {response.body[:300]!r}")
+        return response.json()
+    finally:
+        client.close()
+
+
+def get_json(port: int, path: str) -> Any:
+    return asyncio.run(fetch_json(port, path))
+
+
+def close_db() -> None:
+    """Let go of the bench process's own connection between phases (SQLite file locks, PG FORCE drop)."""
+    from django.db import connections
+
+    connections.close_all()
