@@ -185,6 +185,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # process (default); "inline": the request itself (the tests: deterministic); "worker": only
 # `manage.py send_outbox --loop`. Whatever fails stays in the outbox for `send_outbox` to retry.
 EMAIL_DELIVERY = os.environ.get("EMAIL_DELIVERY", "inline" if TESTING else "thread")
+# With "thread", each process's sender also retries due mails this often (seconds; 0: off, then
+# run `send_outbox` from cron). Several processes may do so at once: a mail is claimed atomically.
+OUTBOX_RETRY_INTERVAL = env_int("OUTBOX_RETRY_INTERVAL", 60)
 
 # Security. Behind a TLS-terminating proxy set SECURE_SSL=1 (HSTS, secure cookies, redirect).
 SECURE_SSL = env_bool("SECURE_SSL", default=not (DEBUG or TESTING))

@@ -2,10 +2,11 @@
 
 import hmac
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
-from events.models import Event, Municipality, Registration, Workshop, secret_hash
+from events import mail
+from events.models import Event, Municipality, OutboundEmail, Registration, Workshop, secret_hash
 
 
 def current_event() -> Event:
@@ -60,3 +61,11 @@ def programme(event: Event) -> list:
     for round_ in rounds:
         round_.sessions = sessions.get(round_.pk, [])
     return rounds
+
+
+def outbox_status() -> dict[str, int]:
+    """E-mails still to go out and those that failed for good (counts only: no addresses, since
+    scanner devices see the dashboard too)."""
+    return OutboundEmail.objects.filter(sent_at__isnull=True).aggregate(
+        queued=Count("pk", filter=mail.QUEUED), failed=Count("pk", filter=mail.FAILED)
+    )
