@@ -9,6 +9,7 @@ import time
 import urllib.error
 import urllib.request
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
@@ -32,7 +33,9 @@ def current_database_url() -> str:
     return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-def server_environment(mail_dir: Path | None = None) -> dict[str, str]:
+def server_environment(
+    mail_dir: Path | None = None, overrides: dict[str, str] | None = None
+) -> dict[str, str]:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings",
@@ -56,6 +59,7 @@ def server_environment(mail_dir: Path | None = None) -> dict[str, str]:
         env["EMAIL_FILE_PATH"] = str(mail_dir)
     else:
         env["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
+    env.update(overrides or {})
     return env
 
 
@@ -74,9 +78,30 @@ def wait_until_serving(url: str, process: subprocess.Popen, log: Path, timeout: 
     raise RuntimeError(f"daphne did not answer on {url} within {timeout} s")
 
 
-@contextmanager
-def daphne(mail_dir: Path | None = None):
-    """Start `daphne config.asgi:application` on a free port; yield its base URL."""
+@dataclass
+class Daphne:
+    """A running daphne process; `kill()` is SIGKILL (no cleanup at all), `stop()` a clean stop."""
+
+    process: subprocess.Popen
+    url: str
+    log: Path
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self.log.unlink(missing_ok=True)
+
+
+def start_daphne(mail_dir: Path | None = None, env: dict[str, str] | None = None) -> Daphne:
+    """Start `daphne config.asgi:application` on a free port and wait until it answers. `env`
+    overrides the environment of `server_environment`. The caller stops it."""
     port = free_port()
     with tempfile.NamedTemporaryFile("w+", prefix="daphne-", suffix=".log", delete=False) as log:
         log_path = Path(log.name)
@@ -94,18 +119,24 @@ def daphne(mail_dir: Path | None = None):
                 "config.asgi:application",
             ],
             cwd=ROOT,
-            env=server_environment(mail_dir),
+            env=server_environment(mail_dir, env),
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-    url = f"http://127.0.0.1:{port}"
+    server = Daphne(process, f"http://127.0.0.1:{port}", log_path)
     try:
-        wait_until_serving(url, process, log_path)
-        yield url
+        wait_until_serving(server.url, process, log_path)
+    except BaseException:
+        server.stop()
+        raise
+    return server
+
+
+@contextmanager
+def daphne(mail_dir: Path | None = None, env: dict[str, str] | None = None):
+    """A daphne process for the duration of the block; yields its base URL."""
+    server = start_daphne(mail_dir, env)
+    try:
+        yield server.url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log_path.unlink(missing_ok=True)
+        server.stop()
