@@ -117,10 +117,20 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CHANNEL_LAYER_PREFIX = os.environ.get("CHANNEL_LAYER_PREFIX", f"dldtest{os.getpid()}" if TESTING else "dld")
 if REDIS_URL:
+    # A socket's consumer waits for messages with a blocking read of 5 s (channels_redis); redis-py's
+    # default socket timeout is also 5 s, which timed that read out and closed idle dashboards.
+    # 10 s: the read fits, and a Redis that hangs still ends the sockets (dashboards say "offline").
+    # A Redis that is down is noticed at once: the connect is refused, or times out after 2 s.
+    REDIS_HOST = {
+        "address": REDIS_URL,
+        "socket_timeout": 10,
+        "socket_connect_timeout": 2,
+        "health_check_interval": 30,
+    }
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": CHANNEL_LAYER_PREFIX, "capacity": 1000, "expiry": 30},
+            "CONFIG": {"hosts": [REDIS_HOST], "prefix": CHANNEL_LAYER_PREFIX, "capacity": 1000, "expiry": 30},
         }
     }
 else:

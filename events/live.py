@@ -18,6 +18,8 @@ PROGRAMME = "programme"
 
 # The consumer method that forwards a published message to its socket (see events.consumers).
 HANDLER = "live.message"
+# A Redis that hangs (not down: that fails at once) holds up the request at most this long.
+PUBLISH_TIMEOUT = 2.0
 
 
 Groups = str | Iterable[str]
@@ -31,8 +33,8 @@ def publish(groups: Groups, message: dict | None) -> None:
 def publish_batch(batch: Iterable[tuple[Groups, dict | None]]) -> None:
     """Send several messages in one hop to the event loop (each hop costs about a millisecond).
 
-    A broken channel layer (Redis down) must never break the HTTP request that made the change:
-    dashboards reload a snapshot when they reconnect.
+    A broken channel layer (Redis down or hanging) must never break or hold up the HTTP request
+    that made the change: dashboards reload a snapshot when they reconnect.
     """
     layer = get_channel_layer()
     deliveries = [
@@ -45,8 +47,14 @@ def publish_batch(batch: Iterable[tuple[Groups, dict | None]]) -> None:
         return
 
     async def send_all() -> None:
-        await asyncio.gather(
-            *(layer.group_send(group, {"type": HANDLER, "message": message}) for group, message in deliveries)
+        await asyncio.wait_for(
+            asyncio.gather(
+                *(
+                    layer.group_send(group, {"type": HANDLER, "message": message})
+                    for group, message in deliveries
+                )
+            ),
+            PUBLISH_TIMEOUT,
         )
 
     try:

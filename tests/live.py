@@ -1,6 +1,9 @@
-"""Real daphne processes serving the test database, for browser and multi-process tests."""
+"""Real daphne processes serving the test database, for browser and multi-process tests; and a
+private redis-server that a test may crash, freeze and restart."""
 
 import os
+import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -12,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 from django.db import connection
 
@@ -140,3 +144,73 @@ def daphne(mail_dir: Path | None = None, env: dict[str, str] | None = None):
         yield server.url
     finally:
         server.stop()
+
+
+REDIS_SERVER = shutil.which("redis-server")
+
+
+class PrivateRedis:
+    """A throwaway redis-server without persistence; `kill()` is a crash, `start()` comes back on
+    the same port."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                REDIS_SERVER,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1) as conn:
+                    conn.sendall(b"PING\r\n")
+                    if conn.recv(16).startswith(b"+PONG"):
+                        return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError(f"redis-server did not answer on port {self.port}")
+
+    def freeze(self) -> None:
+        """Still accepts connections, never answers: like a Redis that hangs or a lost network."""
+        self.process.send_signal(signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        self.process.send_signal(signal.SIGCONT)
+
+    def kill(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(timeout=10)
+
+
+@contextmanager
+def redis_server():
+    """A private redis-server on a free port for the duration of the block (skips the test when
+    the binary is missing)."""
+    if REDIS_SERVER is None:
+        pytest.skip("needs the redis-server binary on PATH (apt-get install redis-server)")
+    redis = PrivateRedis()
+    redis.start()
+    try:
+        yield redis
+    finally:
+        redis.thaw()
+        redis.kill()
