@@ -14,7 +14,6 @@ import pytest
 import websockets
 from channels.db import database_sync_to_async as in_thread
 
-from events import services
 from tests.conftest import registration_payload
 from tests.live import daphne, redis_server
 
@@ -62,25 +61,10 @@ async def test_idle_dashboard_socket_stays_open(programme, scanner, private_redi
 
 
 async def test_redis_down_http_works_sockets_close_and_live_updates_resume(
-    programme, event, municipalities, scanner, private_redis
+    programme, make_attendee, scanner, private_redis
 ):
-    register = in_thread(services.register)
-    first, _ = await register(
-        event=event,
-        first_name="Kees",
-        last_name="de Boer",
-        email="kees@x.example",
-        role="griffier",
-        municipality=municipalities["GM0599"],
-    )
-    second, _ = await register(
-        event=event,
-        first_name="Ineke",
-        last_name="Jansen",
-        email="ineke@x.example",
-        role="raadslid",
-        municipality=municipalities["GM0307"],
-    )
+    first = await in_thread(make_attendee)(1)
+    second = await in_thread(make_attendee)(2)
     _device, token = scanner
     headers = {"Authorization": f"Bearer {token}"}
     with daphne(env={"REDIS_URL": private_redis.url}) as server:
@@ -124,7 +108,7 @@ async def test_redis_down_http_works_sockets_close_and_live_updates_resume(
             assert (message["type"], message["checked_in"], message["scan"]["name"]) == (
                 "checkin",
                 2,
-                "Ineke Jansen",
+                "Deelnemer 2",
             )
     print(
         "REDIS_DOWN "
