@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from tests.conftest import registration_payload
 from tests.live import daphne, redis_server
+from tests.mail_backends import FAILING
 
 # The page retries with a backoff of up to 30 s; Redis is back after a few seconds here.
 RECONNECT_MS = 40_000
@@ -22,8 +23,9 @@ def private_redis():
 
 @pytest.fixture
 def server(transactional_db, private_redis):
-    """Overrides conftest's: a daphne whose channel layer is the private Redis."""
-    with daphne(env={"REDIS_URL": private_redis.url}) as url:
+    """Overrides conftest's: a daphne whose channel layer is the private Redis, and whose mail
+    server is down too (its mails wait in the outbox)."""
+    with daphne(env={"REDIS_URL": private_redis.url, "EMAIL_BACKEND": FAILING}) as url:
         yield url
 
 
@@ -45,6 +47,7 @@ def test_dashboard_shows_offline_while_redis_is_down_and_catches_up(
     status = page.locator("#live-status")
     expect(status).to_have_attribute("data-state", "online")
     expect(page.locator("#registered")).to_have_text("0")
+    expect(page.locator('#outbox [data-field="queued"]')).to_have_text("0")
 
     private_redis.kill()
     expect(status).to_have_attribute("data-state", "offline")
@@ -57,5 +60,6 @@ def test_dashboard_shows_offline_while_redis_is_down_and_catches_up(
     private_redis.start()
     expect(status).to_have_attribute("data-state", "online", timeout=RECONNECT_MS)
     expect(page.locator("#registered")).to_have_text("1")  # the snapshot on reconnect
+    expect(page.locator('#outbox [data-field="queued"]')).to_have_text("1")  # its mail waits
     assert register(server, 2) == 201
     expect(page.locator("#registered")).to_have_text("2")  # and live events again
