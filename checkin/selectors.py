@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from checkin.models import CheckIn, Device, Scan
 from checkin.schemas import recent_scan_out, source_key
 from events.models import Booking, Event, Registration, Round, Workshop
+from events.selectors import outbox_status
 from networking.models import Offer, Signup
 from networking.selectors import offers
 
@@ -322,7 +323,12 @@ def recent_scans(event: Event, limit: int = RECENT_SCANS) -> list[dict]:
 
 
 def dashboard_snapshot(event: Event) -> dict:
-    return {"type": "snapshot", "stats": stats(event), "recent_scans": recent_scans(event)}
+    return {
+        "type": "snapshot",
+        "stats": stats(event),
+        "recent_scans": recent_scans(event),
+        "outbox": outbox_status(),
+    }
 
 
 def offline_list(event: Event) -> dict:

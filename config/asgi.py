@@ -42,6 +42,7 @@ from django.urls import path  # noqa: E402
 
 from checkin.consumers import DashboardConsumer  # noqa: E402
 from checkin.middleware import BearerTokenMiddleware  # noqa: E402
+from events import mail  # noqa: E402
 from events.consumers import ProgrammeConsumer  # noqa: E402
 from networking.consumers import NetworkConsumer  # noqa: E402
 
@@ -56,6 +57,10 @@ class SameSiteOrigin(OriginValidator):
     def valid_origin(self, parsed_origin) -> bool:
         return parsed_origin is None or self.validate_origin(parsed_origin)
 
+
+# A server process retries the mails it (or a stopped process) could not send, so no cron is needed.
+if settings.EMAIL_DELIVERY == "thread":
+    mail.start_retry_loop()
 
 websocket_urlpatterns = [
     path("ws/dashboard/", DashboardConsumer.as_asgi()),

@@ -117,18 +117,22 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CHANNEL_LAYER_PREFIX = os.environ.get("CHANNEL_LAYER_PREFIX", f"dldtest{os.getpid()}" if TESTING else "dld")
 if REDIS_URL:
+    # A socket's consumer waits for messages with a blocking read of 5 s (channels_redis); redis-py's
+    # default socket timeout is also 5 s, which timed that read out and closed idle dashboards.
+    # 10 s: the read fits, and a Redis that hangs still ends the sockets (dashboards say "offline").
+    # A Redis that is down is noticed at once: the connect is refused, or times out after 2 s.
+    # redis-py 8 also caps a pool at 100 connections; a hundred dashboards need more.
+    REDIS_HOST = {
+        "address": REDIS_URL,
+        "socket_timeout": 10,
+        "socket_connect_timeout": 2,
+        "health_check_interval": 30,
+        "max_connections": 2000,
+    }
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {
-                # redis-py 8 gives up on a read after 5 s and caps a pool at 100 connections by
-                # default, while channels-redis blocks up to 5 s waiting for messages: idle
-                # dashboards would be cut off (1011) and a hundred of them exhaust the pool.
-                "hosts": [{"address": REDIS_URL, "socket_timeout": None, "max_connections": 2000}],
-                "prefix": CHANNEL_LAYER_PREFIX,
-                "capacity": 1000,
-                "expiry": 30,
-            },
+            "CONFIG": {"hosts": [REDIS_HOST], "prefix": CHANNEL_LAYER_PREFIX, "capacity": 1000, "expiry": 30},
         }
     }
 else:
@@ -193,6 +197,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # process (default); "inline": the request itself (the tests: deterministic); "worker": only
 # `manage.py send_outbox --loop`. Whatever fails stays in the outbox for `send_outbox` to retry.
 EMAIL_DELIVERY = os.environ.get("EMAIL_DELIVERY", "inline" if TESTING else "thread")
+# With "thread", each process's sender also retries due mails this often (seconds; 0: off, then
+# run `send_outbox` from cron). Several processes may do so at once: a mail is claimed atomically.
+OUTBOX_RETRY_INTERVAL = env_int("OUTBOX_RETRY_INTERVAL", 60)
 
 # Privacy: `manage.py purge_personal_data` erases personal data this many days after an event (its
 # default for --after-days); the privacy statement names the same number.

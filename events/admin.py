@@ -6,8 +6,9 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from events import services
+from events import mail, services
 from events.errors import ServiceError
 from events.models import (
     Booking,
@@ -287,10 +288,30 @@ class MunicipalityAdmin(admin.ModelAdmin):
     search_fields = ["code", "name"]
 
 
+class OutboxStatusFilter(admin.SimpleListFilter):
+    """Sent, still being tried, or failed for good (the dashboard links to `?status=failed`)."""
+
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [("queued", _("queued")), ("failed", _("failed")), ("sent", _("sent"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "queued":
+            return queryset & mail.queued()
+        if self.value() == "failed":
+            return queryset & mail.failed()
+        if self.value() == "sent":
+            return queryset.filter(sent_at__isnull=False)
+        return queryset
+
+
 @admin.register(OutboundEmail)
 class OutboundEmailAdmin(admin.ModelAdmin):
-    list_display = ["kind", "to", "created_at", "sent_at", "attempts", "last_error"]
-    list_filter = ["kind", ("sent_at", admin.EmptyFieldListFilter)]
+    list_display = ["kind", "to", "created_at", "status", "sent_at", "attempts", "last_error"]
+    list_filter = [OutboxStatusFilter, "kind"]
+    actions = ["send_again"]
     search_fields = ["to", "subject"]
     exclude = ["context"]
     readonly_fields = [
@@ -307,3 +328,23 @@ class OutboundEmailAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+    @admin.display(description=_("status"))
+    def status(self, email: OutboundEmail) -> str:
+        if email.sent_at:
+            return _("sent")
+        return _("failed") if email.attempts >= mail.MAX_ATTEMPTS else _("queued")
+
+    @admin.action(description=_("Send the selected e-mails again (unsent ones only)"))
+    def send_again(self, request, queryset):
+        count = mail.send_again(queryset)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)s e-mail queued to be sent again.",
+                "%(count)s e-mails queued to be sent again.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )

@@ -21,6 +21,8 @@ PROGRAMME = "programme"
 
 # The consumer method that forwards a published message to its socket (see events.consumers).
 HANDLER = "live.message"
+# A Redis that hangs (not down: that fails at once) holds up the request at most this long.
+PUBLISH_TIMEOUT = 2.0
 
 
 Groups = str | Iterable[str]
@@ -35,9 +37,9 @@ def publish_batch(batch: Iterable[tuple[Groups, dict | None]]) -> None:
     """Send several messages in one go, each encoded to JSON once (not once per socket).
 
     Inside a server process the sends are handed to its event loop and not waited for: the
-    request that made the change answers at once. Elsewhere (commands, tests) they are awaited.
-    A broken channel layer (Redis down) never breaks the change: dashboards reload a snapshot
-    when they reconnect.
+    request that made the change answers at once. Elsewhere (commands, tests) they are awaited,
+    for at most PUBLISH_TIMEOUT. A broken or hanging channel layer (Redis down) never breaks or
+    holds up the change: dashboards reload a snapshot when they reconnect.
     """
     layer = get_channel_layer()
     deliveries = [
@@ -50,7 +52,9 @@ def publish_batch(batch: Iterable[tuple[Groups, dict | None]]) -> None:
         return
 
     async def send_all() -> None:
-        await asyncio.gather(*(layer.group_send(group, event) for group, event in deliveries))
+        await asyncio.wait_for(
+            asyncio.gather(*(layer.group_send(group, event) for group, event in deliveries)), PUBLISH_TIMEOUT
+        )
 
     loop = _server_loop()
     if loop is not None:

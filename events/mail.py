@@ -2,11 +2,14 @@
 
 A message is queued as (kind, recipient, registration, context) and rendered by the builder
 registered for its kind when it is sent. A failed delivery never touches the registration: the
-row stays in the outbox and `manage.py send_outbox` (or the next inline attempt) retries it with
-backoff. Builders live with their app (`events.emails`, `networking.emails`).
+row stays in the outbox and is retried with backoff, by each server process's sender thread
+(every minute, see `start_retry_loop`) or by `manage.py send_outbox`. After MAX_ATTEMPTS it
+stays unsent as failed, shown to organisers on the dashboard and in the admin, which can queue
+it again. Builders live with their app (`events.emails`, `networking.emails`).
 """
 
 import logging
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
@@ -14,7 +17,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import close_old_connections, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone, translation
 
 from events.models import OutboundEmail, Registration
@@ -64,6 +67,41 @@ def _deliver_in_background(email_id: int) -> None:
         close_old_connections()
 
 
+def _deliver_due_in_background() -> None:
+    try:
+        deliver_due()
+    except Exception:  # the database may be away for a moment: the next round tries again
+        logger.warning("outbox retry round failed", exc_info=True)
+    finally:
+        close_old_connections()
+
+
+_retry_loop_running = threading.Lock()
+
+
+def start_retry_loop(interval: float | None = None) -> threading.Event | None:
+    """Retry due messages every `interval` seconds (OUTBOX_RETRY_INTERVAL) in this process's sender
+    thread, so no cron job is needed. Safe in every process at once: a message is claimed with a
+    conditional update, so only one sender sends it. Runs once per process (config.asgi starts it);
+    returns an Event that stops it when set, or None when it already runs or the interval is 0."""
+    interval = settings.OUTBOX_RETRY_INTERVAL if interval is None else interval
+    if interval <= 0 or not _retry_loop_running.acquire(blocking=False):
+        return None
+    stop = threading.Event()
+
+    def loop() -> None:
+        round_ = None
+        try:
+            while not stop.wait(interval):
+                if round_ is None or round_.done():  # a slow mail server: never pile up rounds
+                    round_ = _sender.submit(_deliver_due_in_background)
+        finally:
+            _retry_loop_running.release()
+
+    threading.Thread(target=loop, name="outbox-retry", daemon=True).start()
+    return stop
+
+
 def _claim(email_id: int) -> bool:
     """Take a due message for this sender (a conditional update, safe with several senders)."""
     now = timezone.now()
@@ -104,6 +142,26 @@ def due() -> "list[int]":
             Q(sent_at__isnull=True), next_attempt_at__lte=now, attempts__lt=MAX_ATTEMPTS
         ).values_list("pk", flat=True)[:500]
     )
+
+
+# Not sent yet and still being tried (also while waiting for the next attempt after an error).
+QUEUED = Q(sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
+# Not sent after MAX_ATTEMPTS: no sender tries again until someone queues it again (`send_again`).
+FAILED = Q(sent_at__isnull=True, attempts__gte=MAX_ATTEMPTS)
+
+
+def queued() -> "QuerySet[OutboundEmail]":
+    return OutboundEmail.objects.filter(QUEUED)
+
+
+def failed() -> "QuerySet[OutboundEmail]":
+    return OutboundEmail.objects.filter(FAILED)
+
+
+def send_again(emails: "QuerySet[OutboundEmail]") -> int:
+    """Queue unsent messages again with a fresh series of attempts (e.g. after the mail server was
+    fixed). Returns how many; the next sender round sends them."""
+    return emails.filter(sent_at__isnull=True).update(attempts=0, next_attempt_at=timezone.now())
 
 
 def deliver_due() -> tuple[int, int]:

@@ -3,10 +3,11 @@
 import hmac
 from datetime import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from events import mail
 from events.models import Event, Municipality, OutboundEmail, Registration, Workshop, secret_hash
 from events.signals import personal_data_requested
 
@@ -63,6 +64,14 @@ def programme(event: Event) -> list:
     for round_ in rounds:
         round_.sessions = sessions.get(round_.pk, [])
     return rounds
+
+
+def outbox_status() -> dict[str, int]:
+    """E-mails still to go out and those that failed for good (counts only: no addresses, since
+    scanner devices see the dashboard too)."""
+    return OutboundEmail.objects.filter(sent_at__isnull=True).aggregate(
+        queued=Count("pk", filter=mail.QUEUED), failed=Count("pk", filter=mail.FAILED)
+    )
 
 
 # The per-person export (AVG art. 15 and 20).

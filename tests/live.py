@@ -1,6 +1,9 @@
-"""Real daphne processes serving the test database, for browser and multi-process tests."""
+"""Real daphne processes serving the test database, for browser and multi-process tests; and a
+private redis-server that a test may crash, freeze and restart."""
 
 import os
+import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -9,8 +12,10 @@ import time
 import urllib.error
 import urllib.request
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 from django.db import connection
 
@@ -32,7 +37,9 @@ def current_database_url() -> str:
     return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-def server_environment(mail_dir: Path | None = None) -> dict[str, str]:
+def server_environment(
+    mail_dir: Path | None = None, overrides: dict[str, str] | None = None
+) -> dict[str, str]:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings",
@@ -58,6 +65,7 @@ def server_environment(mail_dir: Path | None = None) -> dict[str, str]:
         env["EMAIL_FILE_PATH"] = str(mail_dir)
     else:
         env["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
+    env.update(overrides or {})
     return env
 
 
@@ -76,9 +84,30 @@ def wait_until_serving(url: str, process: subprocess.Popen, log: Path, timeout: 
     raise RuntimeError(f"daphne did not answer on {url} within {timeout} s")
 
 
-@contextmanager
-def daphne(mail_dir: Path | None = None):
-    """Start `daphne config.asgi:application` on a free port; yield its base URL."""
+@dataclass
+class Daphne:
+    """A running daphne process; `kill()` is SIGKILL (no cleanup at all), `stop()` a clean stop."""
+
+    process: subprocess.Popen
+    url: str
+    log: Path
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self.log.unlink(missing_ok=True)
+
+
+def start_daphne(mail_dir: Path | None = None, env: dict[str, str] | None = None) -> Daphne:
+    """Start `daphne config.asgi:application` on a free port and wait until it answers. `env`
+    overrides the environment of `server_environment`. The caller stops it."""
     port = free_port()
     with tempfile.NamedTemporaryFile("w+", prefix="daphne-", suffix=".log", delete=False) as log:
         log_path = Path(log.name)
@@ -96,18 +125,94 @@ def daphne(mail_dir: Path | None = None):
                 "config.asgi:application",
             ],
             cwd=ROOT,
-            env=server_environment(mail_dir),
+            env=server_environment(mail_dir, env),
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-    url = f"http://127.0.0.1:{port}"
+    server = Daphne(process, f"http://127.0.0.1:{port}", log_path)
     try:
-        wait_until_serving(url, process, log_path)
-        yield url
+        wait_until_serving(server.url, process, log_path)
+    except BaseException:
+        server.stop()
+        raise
+    return server
+
+
+@contextmanager
+def daphne(mail_dir: Path | None = None, env: dict[str, str] | None = None):
+    """A daphne process for the duration of the block; yields its base URL."""
+    server = start_daphne(mail_dir, env)
+    try:
+        yield server.url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log_path.unlink(missing_ok=True)
+        server.stop()
+
+
+REDIS_SERVER = shutil.which("redis-server")
+
+
+class PrivateRedis:
+    """A throwaway redis-server without persistence; `kill()` is a crash, `start()` comes back on
+    the same port."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                REDIS_SERVER,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1) as conn:
+                    conn.sendall(b"PING\r\n")
+                    if conn.recv(16).startswith(b"+PONG"):
+                        return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError(f"redis-server did not answer on port {self.port}")
+
+    def freeze(self) -> None:
+        """Still accepts connections, never answers: like a Redis that hangs or a lost network."""
+        self.process.send_signal(signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        self.process.send_signal(signal.SIGCONT)
+
+    def kill(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(timeout=10)
+
+
+@contextmanager
+def redis_server():
+    """A private redis-server on a free port for the duration of the block (skips the test when
+    the binary is missing)."""
+    if REDIS_SERVER is None:
+        pytest.skip("needs the redis-server binary on PATH (apt-get install redis-server)")
+    redis = PrivateRedis()
+    redis.start()
+    try:
+        yield redis
+    finally:
+        redis.thaw()
+        redis.kill()

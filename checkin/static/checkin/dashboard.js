@@ -57,6 +57,15 @@
     setText($("cancelled"), state.cancelled);
   }
 
+  // Outgoing e-mail: counts only, from the snapshot -----------------------------------------
+  function setOutbox(outbox) {
+    const box = $("outbox");
+    if (!box || !outbox) return;
+    setText(cell(box, "queued"), outbox.queued);
+    setText(cell(box, "failed"), outbox.failed);
+    box.classList.toggle("warning", outbox.failed > 0);
+  }
+
   // Arrivals: table and chart ----------------------------------------------------------------
   function blockOf(iso) {
     const ms = new Date(iso).getTime();
@@ -352,6 +361,7 @@
       renderBreakdown("size-rows", stats.by_size, (row) => row.size, (row) => row.label);
       $("size-note").hidden = !stats.by_size.some((row) => row.size === "unknown" && row.registered > 0);
       for (const offer of stats.offers) setOffer(offer, offer.last_signup);
+      setOutbox(message.outbox);
     },
     checkin(message, delta = 1) {
       const scan = message.scan;

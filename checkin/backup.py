@@ -1,0 +1,10 @@
+"""Check-in's rows in a backup of an edition (see events.backup): devices with their hashed
+tokens (paired phones keep working after a restore), pairing codes, scans and check-ins."""
+
+from checkin.models import CheckIn, Device, PairingCode, Scan
+from events.backup import part
+
+part(Device, lambda event: Device.objects.filter(event=event).order_by("pk"))
+part(PairingCode, lambda event: PairingCode.objects.filter(device__event=event).order_by("pk"))
+part(Scan, lambda event: Scan.objects.filter(event=event).order_by("pk"))
+part(CheckIn, lambda event: CheckIn.objects.filter(registration__event=event).order_by("pk"))
