@@ -218,6 +218,11 @@ def registration_message(registration_id: int, action: str) -> dict | None:
     registered = Registration.objects.filter(
         event_id=registration.event_id, status=Registration.Status.CONFIRMED
     ).count()
+    return registration_event(registration, action, registered)
+
+
+def registration_event(registration: Registration, action: str, registered: int) -> dict:
+    """The `registration` event for the dashboard: who, and the new number of registrations."""
     return {
         "type": "registration",
         "action": action,

@@ -33,7 +33,7 @@ from events.models import (
     Workshop,
     secret_hash,
 )
-from events.schemas import registration_message, workshop_messages
+from events.schemas import registration_event, registration_message, workshop_messages
 from events.signals import event_purged, registration_erased
 
 REFERENCE_PREFIX = "DLD-"
@@ -131,7 +131,9 @@ def register(
             _book(registration, [locked[workshop.pk] for workshop in workshops])
             if send_confirmation:
                 mail.queue("registration_confirmation", to=email, registration=registration)
-            _announce_after_commit(registrations=[(registration.pk, "created")], workshops=locked)
+            # Under the event lock the new total is known: the dashboard's event needs no query.
+            created = registration_event(registration, "created", counts["total"] + 1)
+            _announce_after_commit(messages=[(live.DASHBOARD, created)], workshops=locked)
     except IntegrityError as error:
         # The unique index is the last word if two requests for one e-mail slip past the check.
         if "registration_one_per_email" in str(error):
@@ -414,14 +416,20 @@ def _tell(kind: str, bookings: Iterable[Booking]) -> None:
         )
 
 
-def _announce_after_commit(*, registrations: Iterable[tuple[int, str]] = (), workshops=()) -> None:
-    """Publish the changes once the transaction commits (never a change that was rolled back)."""
-    transaction.on_commit(partial(_announce, list(registrations), sorted(set(workshops))))
+def _announce_after_commit(
+    *, registrations: Iterable[tuple[int, str]] = (), workshops=(), messages: Iterable[tuple[str, dict]] = ()
+) -> None:
+    """Publish the changes once the transaction commits (never a change that was rolled back):
+    `messages` as they are, events for `registrations` and `workshops` built after the commit."""
+    transaction.on_commit(partial(_announce, list(messages), list(registrations), sorted(set(workshops))))
 
 
-def _announce(registrations: list[tuple[int, str]], workshop_ids: list[int]) -> None:
+def _announce(
+    messages: list[tuple[str, dict]], registrations: list[tuple[int, str]], workshop_ids: list[int]
+) -> None:
     live.publish_batch(
-        [
+        messages
+        + [
             (live.DASHBOARD, registration_message(registration_id, action))
             for registration_id, action in registrations
         ]
