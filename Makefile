@@ -34,6 +34,8 @@ test: install lint
 
 bench: install
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench.fuzz
+	$(BIN)/python -m bench.kill
 
 # Update the Dutch catalogue after changing UI text; fill in the new msgstr, then compile.
 messages: install

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bench.client import Client, Result
-from bench.servers import Server, Setup
+from bench.servers import RESULTS, Server, Setup
 
 # Every attendee the bench registers has an address under this domain (never mailed: locmem).
 BURST_DOMAIN = "burst.bench.example"
@@ -63,6 +63,20 @@ async def fetch_json(port: int, path: str) -> Any:
 
 def get_json(port: int, path: str) -> Any:
     return asyncio.run(fetch_json(port, path))
+
+
+def keep_result(filename: str, document: dict) -> None:
+    """Print a figures document as JSON and keep it in bench/results/."""
+    text = json.dumps(document, indent=2)
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / filename).write_text(text + "\n")
+    print(text)
+
+
+async def close_sockets(listeners: list[asyncio.Task], sockets: list) -> None:
+    for listener in listeners:
+        listener.cancel()
+    await asyncio.gather(*(socket.close() for socket in sockets), return_exceptions=True)
 
 
 def close_db() -> None:

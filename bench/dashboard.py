@@ -16,7 +16,7 @@ from websockets.asyncio.client import connect
 
 from bench.checkin import scanner_tokens
 from bench.client import Client, ConnectionError_, latency_ms
-from bench.common import BURST_DOMAIN, Run, bearer, close_db, qr_payload
+from bench.common import BURST_DOMAIN, Run, bearer, close_db, close_sockets, qr_payload
 from bench.servers import Watch, cpu_seconds
 
 SOCKETS = 100
@@ -155,9 +155,7 @@ async def measure(
 
     client.close()
     stopping = True
-    for listener in listeners:
-        listener.cancel()
-    await asyncio.gather(*(socket.close() for socket in sockets), return_exceptions=True)
+    await close_sockets(listeners, sockets)
     return {
         "sockets": len(sockets),
         "sockets_refused": len(refused),

@@ -11,6 +11,7 @@ from bench.baseline import baseline_django, baseline_hello, warm_up
 from bench.checkin import checkin
 from bench.common import Run
 from bench.dashboard import dashboard_latency
+from bench.programme import programme
 from bench.queries import query_counts
 from bench.race import last_seats_race, same_badge_race
 from bench.registration import registration_burst
@@ -34,6 +35,7 @@ SCENARIOS: dict[str, Callable[[Run], dict]] = {
     "query_counts": query_counts,
     "last_seats_race": last_seats_race,
     "dashboard_latency": dashboard_latency,
+    "programme": programme,
 }
 ALL = ["baseline_hello", *SCENARIOS]
 NEEDS_BURST = {"checkin", "dashboard_latency"}
@@ -210,4 +212,17 @@ def summary(s: dict) -> dict:
         "dashboard_deliveries_missing (target 0)": {
             layout: pick(s, "dashboard_latency", layout, "deliveries_missing") for layout in dashboards
         },
+        "programme_page_per_s · p95_ms": [
+            pick(s, "programme", "page", "rate_per_s"),
+            pick(s, "programme", "page", "latency_ms", "p95"),
+        ],
+        "programme_ics_per_s · p95_ms": [
+            pick(s, "programme", "ics", "rate_per_s"),
+            pick(s, "programme", "ics", "latency_ms", "p95"),
+        ],
+        "patch_to_socket_p50_p99_ms (100 sockets)": [
+            pick(s, "programme", "patch_to_socket", "patch_to_socket_ms", "p50"),
+            pick(s, "programme", "patch_to_socket", "patch_to_socket_ms", "p99"),
+        ],
+        "patch_deliveries_missing (target 0)": pick(s, "programme", "patch_to_socket", "deliveries_missing"),
     }

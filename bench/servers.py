@@ -73,6 +73,11 @@ class Setup:
             "LOG_LEVEL": "WARNING",
             "CHANNEL_LAYER_PREFIX": self.prefix,
             "PYTHONDONTWRITEBYTECODE": "1",
+            # The bench is one client IP with a few scanner tokens: the limits stay on (their
+            # counting is part of each request's cost) but so high that they never answer 429.
+            "RATE_LIMIT_REGISTRATION": "1000000/60",
+            "RATE_LIMIT_SIGNUP": "1000000/60",
+            "RATE_LIMIT_SCANNER": "1000000/60",
         }
         env.pop("EVENT_SLUG", None)
         if self.redis_url:

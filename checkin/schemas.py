@@ -1,14 +1,17 @@
 """Wire shapes of the check-in: API schemas and the live messages for dashboards."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Literal
 
 from django.db.models import Count, Q
 from django.utils import timezone
 from ninja import Field, Schema
-from pydantic import model_validator
+from pydantic import field_validator, model_validator
 
 from checkin.models import CheckIn, Scan
+from events.schemas import ObjectId
+
+EARLIEST_SCAN = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 class BadgeIn(Schema):
@@ -24,7 +27,7 @@ class BadgeIn(Schema):
         description="The registration's reference (`DLD-7K3Q`), instead of the secret: for someone "
         "without their badge, found by name.",
     )
-    workshop: int | None = Field(None, description="Workshop id; none means the entrance.")
+    workshop: ObjectId | None = Field(None, description="Workshop id; none means the entrance.")
 
     @model_validator(mode="after")
     def _secret_or_reference(self):
@@ -40,7 +43,21 @@ class RedeemIn(BadgeIn):
         max_length=64,
         description="Client-chosen id: a retry with the same nonce gets the first answer.",
     )
-    scanned_at: datetime | None = Field(None, description="When a queued offline scan was made.")
+    scanned_at: datetime | None = Field(
+        None, description="When a queued offline scan was made, with its time zone (later than 2000)."
+    )
+
+    @field_validator("scanned_at")
+    @classmethod
+    def _plausible_time(cls, value: datetime | None) -> datetime | None:
+        # A phone's clock can be wrong, but not by centuries; a naive time cannot be compared with ours.
+        if value is None:
+            return value
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError("Give `scanned_at` with its time zone, e.g. 2027-11-16T10:05:00+01:00.")
+        if value < EARLIEST_SCAN:
+            raise ValueError("`scanned_at` is not a plausible time.")
+        return value
 
 
 class UndoIn(BadgeIn):
@@ -84,7 +101,7 @@ class ScannerOut(Schema):
 
 
 class DoorIn(Schema):
-    workshop: int | None = Field(description="Workshop id; none means the entrance.")
+    workshop: ObjectId | None = Field(description="Workshop id; none means the entrance.")
 
 
 class AttendeeMatchOut(Schema):

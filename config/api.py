@@ -1,16 +1,97 @@
 """The one NinjaAPI. Each app brings a router; errors have one shape: {detail, code, errors}."""
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
+from ninja.parser import Parser
 
 from checkin.api import router as checkin_router
+from config import ratelimit
 from events.api import router as events_router
 from events.errors import InvalidInput, ServiceError
 from networking.api import router as networking_router
 
-api = NinjaAPI(
+# Answers any operation may give, whatever its router declares: a body that is not JSON (400) or too
+# big (413), input that does not fit the schema (422), a client over its rate limit (429).
+COMMON_ERRORS = {
+    400: "The request body is not valid JSON.",
+    401: "Log in, or send a valid scanner token.",
+    413: "The request body is too large.",
+    422: "Some fields are not filled in correctly.",
+    429: "Too many requests: try again after `Retry-After` seconds.",
+}
+
+
+CONSTRAINTS = {"minimum", "maximum", "minLength", "maxLength", "pattern", "enum", "format", "$ref", "anyOf"}
+
+
+def _may_be_invalid(parameter: dict) -> bool:
+    """A free text parameter cannot fail validation; a number, a choice, a bounded or required text can."""
+    schema = parameter.get("schema", {})
+    required_query = parameter.get("in") == "query" and parameter.get("required")
+    return bool(schema.get("type") != "string" or CONSTRAINTS & schema.keys() or required_query)
+
+
+class NulInText(ValueError):
+    """Text with a NUL character: no person types it, and PostgreSQL cannot store or compare it."""
+
+    def __init__(self, field: str):
+        super().__init__(field)
+        self.field = field
+
+
+def _refuse_nul(value, field: str = "__all__") -> None:
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise NulInText(field)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _refuse_nul(key, field)
+            _refuse_nul(item, str(key) if field == "__all__" else field)
+    elif isinstance(value, list):
+        for item in value:
+            _refuse_nul(item, field)
+
+
+class TextParser(Parser):
+    """JSON bodies and query strings as ninja reads them, without NUL characters (422, not a 500)."""
+
+    def parse_body(self, request: HttpRequest):
+        data = super().parse_body(request)
+        _refuse_nul(data)
+        return data
+
+    def parse_querydict(self, data, list_fields, request: HttpRequest):
+        result = super().parse_querydict(data, list_fields, request)
+        _refuse_nul(result)
+        return result
+
+
+class API(NinjaAPI):
+    def get_openapi_schema(self, **kwargs):
+        """Declare the common error answers on every operation where they can happen."""
+        schema = super().get_openapi_schema(**kwargs)
+        error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+        for path, operations in schema["paths"].items():
+            for method, operation in operations.items():
+                codes = [429] if ratelimit.limits_operation(path, method, operation) else []
+                if "requestBody" in operation:
+                    codes += [400, 413, 422]
+                if any(_may_be_invalid(parameter) for parameter in operation.get("parameters", [])):
+                    codes.append(422)
+                if operation.get("security"):
+                    codes.append(401)
+                for code in codes:
+                    operation["responses"].setdefault(
+                        code, {"description": COMMON_ERRORS[code], "content": error}
+                    )
+        return schema
+
+
+api = API(
+    parser=TextParser(),
     title="Dag van de Lokale Democratie",
     version="1",
     description="Registration, programme, check-in and networking for the Dag van de Lokale Democratie.",
@@ -68,9 +149,32 @@ def forbidden(request: HttpRequest, error: AuthorizationError):
     return _error(request, 403, "forbidden", _("You may not do this."))
 
 
+def _nul_in_text(request: HttpRequest, error: NulInText):
+    return _error(
+        request,
+        422,
+        "invalid",
+        _("Some fields are not filled in correctly."),
+        {error.field: [_("Null characters are not allowed.")]},
+    )
+
+
+api.add_exception_handler(NulInText, _nul_in_text)
+
+
+@api.exception_handler(RequestDataTooBig)
+def too_big(request: HttpRequest, error: RequestDataTooBig):
+    return _error(request, 413, "too_large", _("The request is too large."))
+
+
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, error: HttpError):
     code = {400: "bad_request", 405: "method_not_allowed", 429: "rate_limited"}.get(
         error.status_code, "http_error"
     )
-    return _error(request, error.status_code, code, str(error))
+    if isinstance(error.__cause__, NulInText):  # ninja wraps what the body parser raises
+        return _nul_in_text(request, error.__cause__)
+    detail = str(error)
+    if error.status_code == 400 and detail.startswith("Cannot parse request body"):
+        detail = _("The request body is not valid JSON.")
+    return _error(request, error.status_code, code, detail)

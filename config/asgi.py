@@ -1,6 +1,7 @@
 """ASGI entry point: Django for HTTP, channels for the WebSockets under /ws/."""
 
 import os
+from concurrent.futures import ThreadPoolExecutor
 
 import django
 from asgiref.sync import sync_to_async
@@ -9,6 +10,9 @@ from django.core.handlers.asgi import ASGIHandler
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 django.setup(set_prefix=False)  # before importing anything that touches models
 
+from django.conf import settings  # noqa: E402
+from django.db import close_old_connections  # noqa: E402
+
 
 class SyncStackHandler(ASGIHandler):
     """Django over ASGI, for a site whose views and middleware are all synchronous.
@@ -16,12 +20,23 @@ class SyncStackHandler(ASGIHandler):
     The stock handler hops between the event loop and a worker thread around every middleware
     (WhiteNoise is sync-only between async-capable ones: some fifteen hops a request) and gives
     every request a thread of its own, so a database connection of its own. Here the whole
-    request runs in one call on the process's one sync thread, which keeps its database
-    connection (CONN_MAX_AGE) from request to request. Scale with several processes.
+    request runs in one call on one of VIEW_THREADS threads of the process, each keeping its
+    database connection (CONN_MAX_AGE) from request to request: while one request waits for the
+    database another one runs. Scale the CPU with several processes.
     """
 
     def load_middleware(self, is_async: bool = False) -> None:
         super().load_middleware(is_async=False)
+        self.view_threads = ThreadPoolExecutor(settings.VIEW_THREADS, thread_name_prefix="django-views")
+
+    def respond(self, request):
+        # What request_started/request_finished do for the thread that handles the request: the
+        # stock handler sends them from another thread, whose connection is not this one.
+        close_old_connections()
+        try:
+            return self.get_response(request)
+        finally:
+            close_old_connections()
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -29,7 +44,7 @@ class SyncStackHandler(ASGIHandler):
         await self.handle(scope, receive, send)
 
     async def get_response_async(self, request):
-        return await sync_to_async(self.get_response, thread_sensitive=True)(request)
+        return await sync_to_async(self.respond, thread_sensitive=False, executor=self.view_threads)(request)
 
 
 django_asgi_app = SyncStackHandler()
@@ -37,7 +52,6 @@ django_asgi_app = SyncStackHandler()
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import OriginValidator  # noqa: E402
-from django.conf import settings  # noqa: E402
 from django.urls import path  # noqa: E402
 
 from checkin.consumers import DashboardConsumer  # noqa: E402

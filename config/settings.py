@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "channels",
+    "ninja",  # serves the API docs' Swagger UI from our static files, not a CDN (CSP)
     "events",
     "checkin",
     "networking",
@@ -65,6 +66,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "config.security.SecurityHeadersMiddleware",
+    "config.ratelimit.RateLimitMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -86,12 +89,16 @@ TEMPLATES = [
     },
 ]
 
+# Threads per daphne process that run Django's views: a request waiting for the database lets
+# another one run (one Python process still uses one core at most: run one process per core).
+VIEW_THREADS = env_int("VIEW_THREADS", 4)
+
 # Storage: DATABASE_URL, SQLite file by default.
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        # Each daphne process runs its views on one thread (config.asgi), so one connection per
-        # process can stay open between requests.
+        # Each daphne process runs its views on VIEW_THREADS threads (config.asgi), so a few
+        # connections per process stay open between requests.
         conn_max_age=env_int("CONN_MAX_AGE", 0 if TESTING else 60),
         conn_health_checks=True,
     )
@@ -138,6 +145,35 @@ if REDIS_URL:
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
+# The cache holds only rate-limit counters: in Redis they are shared by all processes. Short
+# timeouts: when Redis is down the limits are skipped (config.ratelimit), requests go on.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": CHANNEL_LAYER_PREFIX,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Rate limits, "requests/seconds" (config.ratelimit). Off in the test suite, but for its own tests.
+RATE_LIMITS_ENABLED = env_bool("RATE_LIMITS_ENABLED", default=not TESTING)
+RATE_LIMITS = {
+    # POSTs of the registration form or API per client IP (a council's office shares one IP).
+    "registration": os.environ.get("RATE_LIMIT_REGISTRATION", "30/300"),
+    # POSTs of the network signup form or API per client IP (the kiosk logs in as staff: no limit).
+    "signup": os.environ.get("RATE_LIMIT_SIGNUP", "30/300"),
+    # Unknown manage links, badges, calendar feeds, connect and pairing codes per client IP.
+    "secret_misses": os.environ.get("RATE_LIMIT_SECRET_MISSES", "20/600"),
+    # Requests with one manage token, connect secret or pairing code.
+    "secret_use": os.environ.get("RATE_LIMIT_SECRET_USE", "120/60"),
+    # Requests with one scanner token: a door scans about one badge a second at its busiest.
+    "scanner": os.environ.get("RATE_LIMIT_SCANNER", "1200/60"),
+}
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -147,6 +183,7 @@ AUTH_PASSWORD_VALIDATORS = [
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGIN_URL = "/admin/login/"
+SESSION_ENGINE = "config.sessions"
 
 # Dutch, whatever the browser asks for (no LocaleMiddleware): the audience is Dutch local government.
 # The UI is written with gettext, so an English version is a catalogue and a middleware away.

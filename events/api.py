@@ -4,7 +4,7 @@ organisers' changes to the programme."""
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Router, Status
+from ninja import Path, Router, Status
 
 from events import selectors, services
 from events.auth import organiser_auth
@@ -12,6 +12,7 @@ from events.errors import InvalidInput
 from events.forms import RegistrationForm, WorkshopChoiceForm
 from events.models import Room, Round, Workshop
 from events.schemas import (
+    MAX_ID,
     EventOut,
     MunicipalityOut,
     PersonalDataOut,
@@ -27,6 +28,7 @@ from events.schemas import (
 )
 
 router = Router(tags=["event"])
+WORKSHOP_ID = Path(..., ge=1, le=MAX_ID, description="The workshop's id.")
 
 
 @router.get("event", response={200: EventOut, **error_responses(404)}, summary="The event")
@@ -132,7 +134,7 @@ def _in_event(model, pk: int | None, workshop: Workshop, field: str, unknown: st
     response={200: WorkshopOut, **error_responses(400, 401, 404, 409, 422)},
     summary="Move a workshop or change its capacity (organisers)",
 )
-def change_workshop(request: HttpRequest, workshop_id: int, payload: WorkshopChangeIn):
+def change_workshop(request: HttpRequest, payload: WorkshopChangeIn, workshop_id: int = WORKSHOP_ID):
     """Bumps the workshop's sequence, gives new seats to the waitlist, e-mails the attendees
     when the room or time changed, and publishes a `workshop` event."""
     workshop = get_object_or_404(Workshop.objects.select_related("round"), pk=workshop_id)
@@ -151,6 +153,6 @@ def change_workshop(request: HttpRequest, workshop_id: int, payload: WorkshopCha
     response={200: WorkshopOut, **error_responses(401, 404)},
     summary="Cancel a workshop (organisers)",
 )
-def cancel_workshop(request: HttpRequest, workshop_id: int):
+def cancel_workshop(request: HttpRequest, workshop_id: int = WORKSHOP_ID):
     services.cancel_workshop(get_object_or_404(Workshop, pk=workshop_id))
     return Workshop.objects.programme_item(workshop_id)

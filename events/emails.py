@@ -22,11 +22,13 @@ def registration_context(registration: Registration) -> dict:
     for booking in bookings:
         booking.position = booking.waitlist_position()
     token = registration.manage_token
+    day = ical.personal_workshops(registration)
     return {
         "registration": registration,
         "event": registration.event,
         "bookings": bookings,
-        "plenary": [w for w in ical.personal_workshops(registration) if w.round.kind == "plenary"],
+        "day": day,
+        "plenary": [w for w in day if w.round.kind == "plenary"],
         "manage_url": absolute_url(reverse("events:manage", args=[token])),
         "ics_url": absolute_url(reverse("events:personal_ics", args=[token])),
     }
@@ -42,7 +44,11 @@ def _compose(email: OutboundEmail, template: str, subject: str, *, calendar: boo
         html=render_to_string(f"events/email/{template}.html", context),
     )
     if calendar and registration.is_confirmed:
-        message.attach(f"{registration.reference}.ics", ical.personal_calendar(registration), "text/calendar")
+        message.attach(
+            f"{registration.reference}.ics",
+            ical.personal_calendar(registration, context["day"]),
+            "text/calendar",
+        )
     return message
 
 

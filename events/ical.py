@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 from django.conf import settings
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -119,16 +120,16 @@ def personal_workshops(registration: Registration) -> list[Workshop]:
     booked = Booking.objects.filter(
         registration=registration, status__in=[Booking.Status.BOOKED, Booking.Status.WORKSHOP_CANCELLED]
     ).values("workshop")
-    plenary = _workshops(registration.event).filter(round__kind="plenary")
-    seats = _workshops(registration.event).filter(pk__in=booked)
-    return sorted([*plenary, *seats], key=lambda workshop: (workshop.round.starts_at, workshop.title))
+    day = _workshops(registration.event).filter(Q(round__kind="plenary") | Q(pk__in=booked))
+    return sorted(day, key=lambda workshop: (workshop.round.starts_at, workshop.title))
 
 
-def personal_calendar(registration: Registration) -> bytes:
+def personal_calendar(registration: Registration, workshops: list[Workshop] | None = None) -> bytes:
+    """The personal feed; `workshops` when the caller has `personal_workshops` already."""
     event = registration.event
     calendar = _calendar(event, f"{event.name} – {registration.full_name}")
     stamp = timezone.now().astimezone(UTC)
-    for workshop in personal_workshops(registration):
+    for workshop in personal_workshops(registration) if workshops is None else workshops:
         calendar.add_component(_vevent(workshop, event, stamp))
     return _finish(calendar, event)
 

@@ -1,7 +1,7 @@
 """Wire shapes of the core: the API's schemas and the live messages built from them."""
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.urls import reverse
 from ninja import Field, Schema
@@ -14,6 +14,13 @@ class ErrorOut(Schema):
     detail: str = Field(description="What went wrong, for people.")
     code: str = Field(description="Stable machine-readable code, e.g. `email_taken`.")
     errors: dict[str, list[str]] = Field(default_factory=dict, description="Messages per input field.")
+
+
+# Database ids: a positive 32-bit integer. Bigger numbers cannot be an id and would overflow the database.
+MAX_ID = 2**31 - 1
+ObjectId = Annotated[int, Field(ge=1, le=MAX_ID)]
+# The longest list of ids or codes an input takes: far more than a programme has rounds or themes.
+MAX_ITEMS = 50
 
 
 def error_responses(*codes: int) -> dict[int, type[ErrorOut]]:
@@ -83,22 +90,28 @@ class RegistrationIn(Schema):
     role: RoleCode  # type: ignore[valid-type]
     municipality: str | None = Field(None, description="CBS code, e.g. GM0307.", max_length=6)
     organisation: str = Field("", max_length=200, description="Required when no municipality is given.")
-    workshops: list[int] = Field(default_factory=list, description="Workshop ids, at most one per round.")
+    workshops: list[ObjectId] = Field(
+        default_factory=list, max_length=MAX_ITEMS, description="Workshop ids, at most one per round."
+    )
     needs: str = Field("", max_length=1000)
     directory_opt_in: bool = False
     interests: list[str] = Field(
-        default_factory=list, description="Theme codes (action lines), shown in the attendee directory."
+        default_factory=list,
+        max_length=MAX_ITEMS,
+        description="Theme codes (action lines), shown in the attendee directory.",
     )
     talk_about: str = Field("", max_length=200, description="'I would like to talk about', one short line.")
 
 
 class RegistrationChangeIn(Schema):
-    workshops: list[int] = Field(description="The complete new choice: at most one workshop per round.")
+    workshops: list[ObjectId] = Field(
+        max_length=MAX_ITEMS, description="The complete new choice: at most one workshop per round."
+    )
 
 
 class WorkshopChangeIn(Schema):
-    room: int | None = Field(None, description="Room id.")
-    round: int | None = Field(None, description="Round id.")
+    room: ObjectId | None = Field(None, description="Room id.")
+    round: ObjectId | None = Field(None, description="Round id.")
     capacity: int | None = Field(None, ge=0, le=100000)
 
 

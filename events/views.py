@@ -27,7 +27,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def register(request: HttpRequest) -> HttpResponse:
     event = selectors.current_event()
     form = RegistrationPageForm(request.POST or None, event=event)
@@ -60,7 +60,7 @@ def _rounds_with_choice(event, data) -> list:
     return rounds
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def manage(request: HttpRequest, token: str) -> HttpResponse:
     registration = selectors.registration_for_token(token)
     form = WorkshopChoiceForm(request.POST or None, event=registration.event)
@@ -101,7 +101,7 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def cancel(request: HttpRequest, token: str) -> HttpResponse:
     """A confirmation step, then the whole registration is cancelled."""
     registration = selectors.registration_for_token(token)
@@ -158,7 +158,7 @@ def personal_data(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def erase(request: HttpRequest, token: str) -> HttpResponse:
     """A confirmation step, then everything held about the attendee is erased (the link stops working)."""
     registration = selectors.registration_for_token(token)

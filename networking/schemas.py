@@ -5,7 +5,7 @@ from typing import Literal
 from ninja import Field, Schema
 
 from events.models import Province, Theme
-from events.schemas import MunicipalityOut
+from events.schemas import MAX_ITEMS, MunicipalityOut
 
 ProvinceName = Literal[tuple(Province.values)]  # type: ignore[valid-type]
 ThemeCode = Literal[tuple(Theme.values)]  # type: ignore[valid-type]
@@ -28,7 +28,7 @@ class SignupIn(Schema):
     contact_name: str = Field(max_length=200)
     contact_email: str = Field(max_length=254)
     contact_role: str = Field("", max_length=100, description="Optional, e.g. griffier.")
-    offers: list[str] = Field(description="Offer slugs, at least one (see GET offers).")
+    offers: list[str] = Field(max_length=MAX_ITEMS, description="Offer slugs, at least one (see GET offers).")
     consent: bool = Field(
         False,
         description="The contact agreed to the privacy statement for this signup (the signup page "

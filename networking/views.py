@@ -44,7 +44,7 @@ def _kiosk_reset_seconds(request: HttpRequest) -> int:
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
     event = current_event()
     kiosk = request.GET.get("kiosk") == "1"
@@ -144,10 +144,10 @@ def _manage_url(token: str, anchor: str, flag: str = "") -> str:
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def directory_profile(request: HttpRequest, token: str) -> HttpResponse:
     registration = registration_for_token(token)
-    if request.method == "GET":
+    if request.method != "POST":
         return redirect(_manage_url(token, "netwerken"))
     form = DirectoryProfileForm(request.POST)
     if form.is_valid():
@@ -197,7 +197,7 @@ def phone_owner(request: HttpRequest) -> tuple[Registration | None, str]:
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def connect(request: HttpRequest, secret: str) -> HttpResponse:
     event = current_event()
     try:

@@ -64,7 +64,11 @@ def test_the_scanner_reloads_without_the_network(chromium, live_server_url, even
     phone = new_phone(chromium, live_server_url)
     _device, page = pair_phone(phone, event, "Ingang west")
     expect(page.locator("#list-state")).to_contain_text("1 persoon,")
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    # Not wait_for_function: its polling evaluates a string, which the page's CSP forbids.
+    assert page.evaluate(
+        """() => navigator.serviceWorker.controller !== null || new Promise((resolve) =>
+            navigator.serviceWorker.addEventListener("controllerchange", () => resolve(true), { once: true }))"""
+    )
 
     phone.set_offline(True)
     reloaded = page.reload()

@@ -129,3 +129,12 @@ def test_staff_pages_render(staff_client, programme):
 def test_pages_are_dutch_whatever_the_browser_asks(client, programme):
     html = client.get("/aanmelden/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert "Voornaam" in html and "First name" not in html
+
+
+def test_pages_that_take_a_form_also_answer_head(client, event, make_attendee):
+    """Uptime monitors and link checkers ask with HEAD: the answer is the GET's, without a body."""
+    token = make_attendee().manage_token
+    for path in ["/aanmelden/", "/netwerk/", f"/r/{token}/", f"/r/{token}/annuleren/", f"/r/{token}/wissen/"]:
+        response = client.head(path)
+        assert (path, response.status_code, response.content) == (path, 200, b"")
+    assert client.head(f"/r/{token}/netwerken/").status_code == 302

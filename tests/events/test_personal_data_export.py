@@ -211,7 +211,7 @@ def test_export_is_declared_in_the_openapi_schema(api, db):
     schema = api.get("/api/v1/openapi.json").json()
     operation = schema["paths"]["/api/v1/registrations/{manage_token}/export"]["get"]
 
-    assert set(operation["responses"]) == {"200", "404"}
+    assert set(operation["responses"]) == {"200", "404", "429"}
 
 
 def test_organiser_exports_one_person_from_the_admin(staff_user, day):

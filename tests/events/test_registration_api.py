@@ -215,4 +215,4 @@ def test_references_are_unique(api, programme):
 def test_schema_declares_every_answer(api):
     schema = json.loads(api.get("/api/v1/openapi.json").content)
     post = schema["paths"]["/api/v1/registrations"]["post"]
-    assert sorted(post["responses"]) == ["201", "400", "404", "409", "422"]
+    assert sorted(post["responses"]) == ["201", "400", "404", "409", "413", "422", "429"]
