@@ -24,6 +24,9 @@ HANDLER = "live.message"
 # A Redis that hangs (not down: that fails at once) holds up the request at most this long.
 PUBLISH_TIMEOUT = 2.0
 
+# Sends handed to the server's event loop and not finished yet (see `sent`).
+_in_flight: set = set()
+
 
 Groups = str | Iterable[str]
 
@@ -51,19 +54,44 @@ def publish_batch(batch: Iterable[tuple[Groups, dict | None]]) -> None:
     if layer is None or not deliveries:
         return
 
+    # A socket hears a batch's messages in order: one group's sends one after another, the
+    # groups side by side.
+    per_group: dict[str, list[dict]] = {}
+    for group, event in deliveries:
+        per_group.setdefault(group, []).append(event)
+
+    async def send_in_order(group: str, events: list[dict]) -> None:
+        for event in events:
+            await layer.group_send(group, event)
+
     async def send_all() -> None:
         await asyncio.wait_for(
-            asyncio.gather(*(layer.group_send(group, event) for group, event in deliveries)), PUBLISH_TIMEOUT
+            asyncio.gather(*(send_in_order(group, events) for group, events in per_group.items())),
+            PUBLISH_TIMEOUT,
         )
 
     loop = _server_loop()
     if loop is not None:
-        asyncio.run_coroutine_threadsafe(send_all(), loop).add_done_callback(_report_failure)
+        future = asyncio.run_coroutine_threadsafe(send_all(), loop)
+        _in_flight.add(future)
+        future.add_done_callback(_in_flight.discard)
+        future.add_done_callback(_report_failure)
         return
     try:
         async_to_sync(send_all)()
     except Exception:
         logger.warning("live events not delivered", exc_info=True)
+
+
+async def sent() -> None:
+    """Wait until every send this process handed to its event loop has left (or failed).
+
+    A socket that joins a group after a change was published may otherwise still hear that
+    change: harmless for the pages (each event carries whole figures), but a caller that must
+    know where one change's events end, such as a test, awaits this first.
+    """
+    while _in_flight:
+        await asyncio.wait([asyncio.wrap_future(future) for future in list(_in_flight)])
 
 
 def _server_loop() -> asyncio.AbstractEventLoop | None:

@@ -1,7 +1,6 @@
 """/ws/dashboard/: the snapshot's contents and every live event type, as the dashboard's JS reads them."""
 
 import pytest
-from channels.db import database_sync_to_async as in_thread
 from channels.testing import WebsocketCommunicator
 from django.test import Client
 
@@ -9,6 +8,7 @@ from checkin.services import redeem, undo
 from config.asgi import application
 from events import live, services
 from networking.models import Offer, Signup
+from tests.sockets import in_thread
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 

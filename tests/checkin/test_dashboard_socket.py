@@ -1,13 +1,13 @@
 """/ws/dashboard/: staff only, a snapshot on connect, then events as they commit."""
 
 import pytest
-from channels.db import database_sync_to_async as in_thread
 from channels.testing import WebsocketCommunicator
 from django.test import Client
 
 from checkin.services import redeem, undo
 from config.asgi import application
 from events import services
+from tests.sockets import in_thread
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 

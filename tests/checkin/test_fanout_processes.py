@@ -6,11 +6,11 @@ import urllib.request
 
 import pytest
 import websockets
-from channels.db import database_sync_to_async as in_thread
 
 from events import services
 from tests.conftest import registration_payload, requires_redis
 from tests.live import daphne
+from tests.sockets import in_thread
 
 pytestmark = [requires_redis, pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 

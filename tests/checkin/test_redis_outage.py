@@ -12,10 +12,10 @@ import urllib.request
 
 import pytest
 import websockets
-from channels.db import database_sync_to_async as in_thread
 
 from tests.conftest import registration_payload
 from tests.live import daphne, redis_server
+from tests.sockets import in_thread
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 

@@ -1,11 +1,11 @@
 """/ws/programme/: public, a snapshot of the programme, then a `workshop` event per change."""
 
 import pytest
-from channels.db import database_sync_to_async as in_thread
 from channels.testing import WebsocketCommunicator
 
 from config.asgi import application
 from events import services
+from tests.sockets import in_thread
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 

@@ -1,13 +1,13 @@
 """/ws/netwerk/ (public) and /ws/dashboard/ (staff): a snapshot, then `signup` events as they commit."""
 
 import pytest
-from channels.db import database_sync_to_async as in_thread
 from channels.testing import WebsocketCommunicator
 from django.test import Client
 
 from config.asgi import application
 from networking import services
 from networking.models import Signup
+from tests.sockets import in_thread
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 
