@@ -17,8 +17,7 @@ from datetime import datetime, timedelta
 from functools import partial
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Subquery
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -26,7 +25,7 @@ from checkin.models import CheckIn, Device, PairingCode, Scan
 from checkin.schemas import checkin_message
 from events import badges, live
 from events.errors import RegistrationError, ServiceError
-from events.models import Booking, Event, Registration, Workshop, secret_hash
+from events.models import Booking, Event, Municipality, Registration, Workshop, secret_hash
 from events.services import book_walk_in
 
 # last_seen_at is written at most this often per device: enough to see a door go quiet.
@@ -168,29 +167,87 @@ def set_door(device: Device, workshop: Workshop | None) -> Device:
 def _lock_registration(
     event: Event, secret: str | None, reference: str | None = None, workshop: Workshop | None = None
 ) -> Registration | None:
-    """The registration a badge (or, typed in by staff, a reference) belongs to, locked, with in
-    the same query its check-in at this place (`checkin_id`, `checked_in_at`) and, at a workshop's
-    door, whether it has a seat there (`has_seat`)."""
-    registrations = Registration.objects.select_for_update(of=("self",)).select_related("municipality")
+    """The registration a badge (or, typed in by staff, a reference) belongs to, locked, with its
+    municipality and, in the same query, its check-in at this place (`checkin_id`) and, at a
+    workshop's door, whether it has a seat there (`has_seat`).
+
+    Plain SQL, compiled once: this is the door's hot path, and building the statement with the
+    ORM cost more CPU than running it (bench/README.md, "Where the time goes").
+    """
     if secret:
-        registrations = registrations.filter(badge_hash=secret_hash(badges.secret_from_payload(secret)))
+        key, value = "badge_hash", secret_hash(badges.secret_from_payload(secret))
     elif reference:
-        registrations = registrations.filter(reference=reference.strip().upper())
+        key, value = "reference", reference.strip().upper()
     else:
         return None
-    here = CheckIn.objects.filter(registration=OuterRef("pk"), workshop=workshop)
-    registrations = registrations.annotate(
-        checkin_id=Subquery(here.values("pk")[:1]), checked_in_at=Subquery(here.values("checked_in_at")[:1])
-    )
-    if workshop is not None:
-        registrations = registrations.annotate(
-            has_seat=Exists(
-                Booking.objects.filter(
-                    registration=OuterRef("pk"), workshop=workshop, status=Booking.Status.BOOKED
-                )
-            )
+    sql = _LOCK_SQL[key, workshop is not None, connection.features.has_select_for_update_of]
+    params = [workshop.pk, workshop.pk] if workshop is not None else []
+    rows = list(Registration.objects.raw(sql, [*params, value, event.pk]))
+    if not rows:
+        return None
+    registration = rows[0]
+    if registration.municipality_id is not None:
+        registration.municipality = Municipality(
+            code=registration.municipality_id,
+            name=registration.municipality_name,
+            province=registration.municipality_province,
         )
-    return registrations.filter(event=event).first()
+    if workshop is None:
+        registration.has_seat = False
+    return registration
+
+
+def _lock_sql(key: str, at_workshop: bool, lock: bool) -> str:
+    # Only names from the models' metadata go into the text; every value is a parameter.
+    registrations = Registration._meta.db_table
+    columns = ", ".join(f"r.{field.column}" for field in Registration._meta.concrete_fields)
+    here = "c.workshop_id = %s" if at_workshop else "c.workshop_id IS NULL"
+    seat = (
+        f", EXISTS (SELECT 1 FROM {Booking._meta.db_table} b WHERE b.registration_id = r.id"  # noqa: S608
+        f" AND b.workshop_id = %s AND b.status = '{Booking.Status.BOOKED}') AS has_seat"
+        if at_workshop
+        else ""
+    )
+    return (
+        f"SELECT {columns}, m.name AS municipality_name, m.province AS municipality_province,"  # noqa: S608
+        f" (SELECT c.id FROM {CheckIn._meta.db_table} c WHERE c.registration_id = r.id AND {here})"
+        f" AS checkin_id{seat}"
+        f" FROM {registrations} r LEFT JOIN {Municipality._meta.db_table} m ON m.code = r.municipality_id"
+        f" WHERE r.{key} = %s AND r.event_id = %s"
+        + (" FOR UPDATE OF r" if lock else "")
+    )
+
+
+# (lookup column, at a workshop's door, FOR UPDATE supported) → statement. SQLite has no row
+# locks: its transactions take the database's write lock at BEGIN (transaction_mode IMMEDIATE).
+_LOCK_SQL = {
+    (key, at_workshop, lock): _lock_sql(key, at_workshop, lock)
+    for key in ("badge_hash", "reference")
+    for at_workshop in (False, True)
+    for lock in (False, True)
+}
+
+
+def _insert(instance):
+    """`instance.save()` of a new row, as a statement compiled once per model (the door's hot path:
+    see _lock_registration). Fields get what save() would give them (auto_now_add included)."""
+    model = type(instance)
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    if (sql := _INSERT_SQL.get(model)) is None:
+        columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+        sql = _INSERT_SQL[model] = (
+            f"INSERT INTO {model._meta.db_table} ({columns})"  # noqa: S608 (names from the model)
+            f" VALUES ({', '.join(['%s'] * len(fields))}) RETURNING {model._meta.pk.column}"
+        )
+    values = [field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        instance.pk = cursor.fetchone()[0]
+    instance._state.adding = False
+    return instance
+
+
+_INSERT_SQL: dict[type, str] = {}
 
 
 def _earlier_answer(nonce: str, device: Device | None, user) -> Scan | None:
@@ -226,7 +283,8 @@ def _decide(
         return Scan.Status.NOT_BOOKED, None
     if registration.checkin_id is None:
         return Scan.Status.OK, None
-    checkin_id, first_at = registration.checkin_id, registration.checked_in_at
+    checkin_id = registration.checkin_id
+    first_at = CheckIn.objects.values_list("checked_in_at", flat=True).get(pk=checkin_id)
     if scanned_at < first_at:
         # A scan queued offline was made before the check-in on record: that is when they arrived.
         CheckIn.objects.filter(pk=checkin_id).update(checked_in_at=scanned_at, device=device, user=user)
@@ -268,24 +326,28 @@ def redeem(
                 registration = _lock_registration(event, secret, reference, workshop)
                 status, first_checked_in_at = _decide(registration, workshop, scanned_at, device, user)
                 if status == Scan.Status.OK:
-                    CheckIn.objects.create(
+                    _insert(
+                        CheckIn(
+                            registration=registration,
+                            workshop=workshop,
+                            checked_in_at=scanned_at,
+                            device=device,
+                            user=user,
+                        )
+                    )
+                scan = _insert(
+                    Scan(
+                        event=event,
+                        action=Scan.Action.REDEEM,
+                        status=status,
                         registration=registration,
                         workshop=workshop,
-                        checked_in_at=scanned_at,
                         device=device,
                         user=user,
+                        nonce=nonce or None,
+                        scanned_at=scanned_at,
+                        first_checked_in_at=first_checked_in_at,
                     )
-                scan = Scan.objects.create(
-                    event=event,
-                    action=Scan.Action.REDEEM,
-                    status=status,
-                    registration=registration,
-                    workshop=workshop,
-                    device=device,
-                    user=user,
-                    nonce=nonce or None,
-                    scanned_at=scanned_at,
-                    first_checked_in_at=first_checked_in_at,
                 )
                 _touch(device, now)
                 if status == Scan.Status.OK:
