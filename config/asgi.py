@@ -1,5 +1,6 @@
 """ASGI entry point: Django for HTTP, channels for the WebSockets under /ws/."""
 
+import gc
 import os
 from concurrent.futures import ThreadPoolExecutor
 
@@ -90,3 +91,8 @@ application = ProtocolTypeRouter(
         ),
     }
 )
+
+# Everything loaded so far lives as long as the process: keep it out of the garbage collector's
+# full passes, which otherwise stall every request in the process for ~100 ms now and then
+# (the check-in p99, bench/README.md).
+gc.freeze()
