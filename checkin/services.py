@@ -213,8 +213,7 @@ def _lock_sql(key: str, at_workshop: bool, lock: bool) -> str:
         f" (SELECT c.id FROM {CheckIn._meta.db_table} c WHERE c.registration_id = r.id AND {here})"
         f" AS checkin_id{seat}"
         f" FROM {registrations} r LEFT JOIN {Municipality._meta.db_table} m ON m.code = r.municipality_id"
-        f" WHERE r.{key} = %s AND r.event_id = %s"
-        + (" FOR UPDATE OF r" if lock else "")
+        f" WHERE r.{key} = %s AND r.event_id = %s" + (" FOR UPDATE OF r" if lock else "")
     )
 
 

@@ -1,5 +1,6 @@
 """Rate limits: registration, signup, secret links and scanner tokens answer 429 with Retry-After."""
 
+import contextvars
 import re
 import secrets
 
@@ -209,3 +210,11 @@ def test_the_api_schema_declares_429_exactly_where_a_limit_applies(client):
         "POST /api/v1/registrations",
         "POST /api/v1/signups",
     ]
+
+
+def test_counts_go_through_one_cache_object_per_process_not_one_per_request():
+    # Under ASGI every request runs in a context of its own, and Django's `cache` is a context-local:
+    # with Redis that was a new connection per request.
+    first = contextvars.Context().run(ratelimit.counters)
+    second = contextvars.Context().run(ratelimit.counters)
+    assert first is second
