@@ -191,6 +191,7 @@ def _lock_registration(
             code=registration.municipality_id,
             name=registration.municipality_name,
             province=registration.municipality_province,
+            population=registration.municipality_population,
         )
     if workshop is None:
         registration.has_seat = False
@@ -210,6 +211,7 @@ def _lock_sql(key: str, at_workshop: bool, lock: bool) -> str:
     )
     return (
         f"SELECT {columns}, m.name AS municipality_name, m.province AS municipality_province,"  # noqa: S608
+        " m.population AS municipality_population,"
         f" (SELECT c.id FROM {CheckIn._meta.db_table} c WHERE c.registration_id = r.id AND {here})"
         f" AS checkin_id{seat}"
         f" FROM {registrations} r LEFT JOIN {Municipality._meta.db_table} m ON m.code = r.municipality_id"

@@ -263,3 +263,39 @@ def test_the_checkin_message_costs_one_query(
         message = checkin_message(scan)
 
     assert (message["checked_in"], message["source"]["checked_in"]) == (1, 1)
+
+
+def test_the_checkin_message_counts_this_event_this_workshop_and_this_source_only(
+    programme, event, municipalities, scanner, staff_user
+):
+    last_year = type(event).objects.create(
+        slug="dld-vorig-jaar",
+        name="Vorig jaar",
+        date=event.date - timedelta(days=365),
+        venue="Elders",
+        capacity=10,
+        registration_opens_at=timezone.now() - timedelta(days=30),
+        registration_closes_at=timezone.now() + timedelta(days=30),
+    )
+    old_device, _token = create_device(event=last_year, name="Oude scanner")
+    earlier = person(last_year, municipalities, 9)
+    redeem(event=last_year, secret=earlier.badge_secret, device=old_device)
+    redeem(event=last_year, secret=earlier.badge_secret, user=staff_user)
+    raad = programme["raad"]
+    first, second, third = (person(event, municipalities, n, workshops=[raad]) for n in (1, 2, 3))
+    redeem(event=event, secret=first.badge_secret, device=scanner[0])
+    redeem(event=event, secret=second.badge_secret, user=staff_user)
+    redeem(event=event, secret=first.badge_secret, device=scanner[0], workshop=raad)
+
+    at_door = checkin_message(
+        redeem(event=event, secret=second.badge_secret, device=scanner[0], workshop=raad)
+    )
+    by_organiser = checkin_message(redeem(event=event, secret=third.badge_secret, user=staff_user))
+
+    assert (at_door["checked_in"], at_door["workshop_checked_in"], at_door["source"]["checked_in"]) == (
+        2,
+        2,
+        3,
+    )
+    assert (by_organiser["checked_in"], by_organiser["workshop_checked_in"]) == (3, None)
+    assert (by_organiser["source"]["kind"], by_organiser["source"]["checked_in"]) == ("user", 2)
