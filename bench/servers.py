@@ -173,21 +173,27 @@ class Server:
         return f"http://127.0.0.1:{self.port}"
 
 
-def wait_until_serving(server: Server, path: str, timeout: float = 60.0) -> None:
+def wait_until_serving(
+    url: str,
+    process: subprocess.Popen,
+    log: Path,
+    *,
+    path: str = "/api/v1/openapi.json",
+    timeout: float = 60.0,
+) -> None:
+    """Block until the daphne `process` answers `path` (any HTTP status), or raise with its log."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            raise RuntimeError(
-                f"daphne exited with {server.process.returncode}: {server.log.read_text()[-3000:]}"
-            )
+        if process.poll() is not None:
+            raise RuntimeError(f"daphne exited with {process.returncode}: {log.read_text()[-3000:]}")
         try:
-            urllib.request.urlopen(server.url + path, timeout=2).read()
+            urllib.request.urlopen(url + path, timeout=2).read()
             return
         except urllib.error.HTTPError:
             return
         except OSError:
             time.sleep(0.1)
-    raise RuntimeError(f"daphne on {server.url} did not answer within {timeout} s")
+    raise RuntimeError(f"daphne on {url} did not answer within {timeout} s")
 
 
 @contextlib.contextmanager
@@ -208,7 +214,7 @@ def daphnes(setup: Setup, app: str, count: int, probe: str) -> Iterator[list[Ser
                 )
             servers.append(Server(port, process, log))
         for server in servers:
-            wait_until_serving(server, probe)
+            wait_until_serving(server.url, server.process, server.log, path=probe)
         yield servers
     finally:
         for server in servers:

@@ -9,8 +9,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,13 +17,9 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from bench.servers import free_port, wait_until_serving
+
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def current_database_url() -> str:
@@ -69,21 +63,6 @@ def server_environment(
         env["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
     env.update(overrides or {})
     return env
-
-
-def wait_until_serving(url: str, process: subprocess.Popen, log: Path, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"daphne exited with {process.returncode}: {log.read_text()[-2000:]}")
-        try:
-            urllib.request.urlopen(f"{url}/api/v1/openapi.json", timeout=1)
-            return
-        except urllib.error.HTTPError:
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"daphne did not answer on {url} within {timeout} s")
 
 
 @dataclass
@@ -133,7 +112,7 @@ def start_daphne(mail_dir: Path | None = None, env: dict[str, str] | None = None
         )
     server = Daphne(process, f"http://127.0.0.1:{port}", log_path)
     try:
-        wait_until_serving(server.url, process, log_path)
+        wait_until_serving(server.url, process, log_path, timeout=30.0)
     except BaseException:
         server.stop()
         raise
