@@ -168,8 +168,8 @@ def _lock_registration(
     event: Event, secret: str | None, reference: str | None = None, workshop: Workshop | None = None
 ) -> Registration | None:
     """The registration a badge (or, typed in by staff, a reference) belongs to, locked, with its
-    municipality and, in the same query, its check-in at this place (`checkin_id`) and, at a
-    workshop's door, whether it has a seat there (`has_seat`).
+    municipality and, in the same query, its check-in at this place (`checkin_id`, `checked_in_at`)
+    and, at a workshop's door, whether it has a seat there (`has_seat`).
 
     Plain SQL, compiled once: this is the door's hot path, and building the statement with the
     ORM cost more CPU than running it (bench/README.md, "Where the time goes").
@@ -181,11 +181,14 @@ def _lock_registration(
     else:
         return None
     sql = _LOCK_SQL[key, workshop is not None, connection.features.has_select_for_update_of]
-    params = [workshop.pk, workshop.pk] if workshop is not None else []
+    params = [workshop.pk] * 3 if workshop is not None else []
     rows = list(Registration.objects.raw(sql, [*params, value, event.pk]))
     if not rows:
         return None
     registration = rows[0]
+    registration.checked_in_at = _as_read_by_orm(
+        CheckIn._meta.get_field("checked_in_at"), registration.checked_in_at
+    )
     if registration.municipality_id is not None:
         registration.municipality = Municipality(
             code=registration.municipality_id,
@@ -202,6 +205,7 @@ def _lock_sql(key: str, at_workshop: bool, lock: bool) -> str:
     # Only names from the models' metadata go into the text; every value is a parameter.
     registrations = Registration._meta.db_table
     columns = ", ".join(f"r.{field.column}" for field in Registration._meta.concrete_fields)
+    checkins = CheckIn._meta.db_table
     here = "c.workshop_id = %s" if at_workshop else "c.workshop_id IS NULL"
     seat = (
         f", EXISTS (SELECT 1 FROM {Booking._meta.db_table} b WHERE b.registration_id = r.id"  # noqa: S608
@@ -212,8 +216,9 @@ def _lock_sql(key: str, at_workshop: bool, lock: bool) -> str:
     return (
         f"SELECT {columns}, m.name AS municipality_name, m.province AS municipality_province,"  # noqa: S608
         " m.population AS municipality_population,"
-        f" (SELECT c.id FROM {CheckIn._meta.db_table} c WHERE c.registration_id = r.id AND {here})"
-        f" AS checkin_id{seat}"
+        f" (SELECT c.id FROM {checkins} c WHERE c.registration_id = r.id AND {here}) AS checkin_id,"
+        f" (SELECT c.checked_in_at FROM {checkins} c WHERE c.registration_id = r.id AND {here})"
+        f" AS checked_in_at{seat}"
         f" FROM {registrations} r LEFT JOIN {Municipality._meta.db_table} m ON m.code = r.municipality_id"
         f" WHERE r.{key} = %s AND r.event_id = %s" + (" FOR UPDATE OF r" if lock else "")
     )
@@ -227,6 +232,14 @@ _LOCK_SQL = {
     for at_workshop in (False, True)
     for lock in (False, True)
 }
+
+
+def _as_read_by_orm(field, value):
+    """A column read with plain SQL, converted as the ORM converts it (SQLite gives text for times)."""
+    column = field.get_col(field.model._meta.db_table)
+    for converter in connection.ops.get_db_converters(column) + column.get_db_converters(connection):
+        value = converter(value, column, connection)
+    return value
 
 
 def _insert(instance):
@@ -284,8 +297,7 @@ def _decide(
         return Scan.Status.NOT_BOOKED, None
     if registration.checkin_id is None:
         return Scan.Status.OK, None
-    checkin_id = registration.checkin_id
-    first_at = CheckIn.objects.values_list("checked_in_at", flat=True).get(pk=checkin_id)
+    checkin_id, first_at = registration.checkin_id, registration.checked_in_at
     if scanned_at < first_at:
         # A scan queued offline was made before the check-in on record: that is when they arrived.
         CheckIn.objects.filter(pk=checkin_id).update(checked_in_at=scanned_at, device=device, user=user)

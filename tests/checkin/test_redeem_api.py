@@ -282,6 +282,10 @@ def test_redeem_stays_a_handful_of_queries(event, attendee, scanner, programme, 
             nonce="handful-0002",
             workshop=programme["raad"],
         )
+    # Scanned again: the first check-in's time comes with the locked registration, no query of its own.
+    with django_assert_num_queries(4):
+        again = redeem(event=event, secret=attendee.badge_secret, device=scanner[0], nonce="handful-0003")
+    assert again.status == "already_checked_in"
 
 
 def test_a_process_remembers_a_device_briefly_and_forgets_it_when_revoked(
