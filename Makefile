@@ -4,8 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
-# `make run` is the demo on one machine: debug on, console e-mail. Production: see README.
-RUN_ENV := DEBUG=$${DEBUG:-1}
+# `make run` is the demo on one machine: debug on, console e-mail; links in mails and calendars
+# point at the address it serves on unless SITE_URL is set. Production: see README.
+RUN_ENV := DEBUG=$${DEBUG:-1} SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)}
 
 .PHONY: install run test lint bench messages clean
 
@@ -21,7 +22,7 @@ install: $(VENV)/.installed
 
 run: install
 	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
-	$(RUN_ENV) $(BIN)/python manage.py seed_demo --attendees $${ATTENDEES:-120}
+	$(RUN_ENV) $(BIN)/python manage.py seed_demo --attendees $${ATTENDEES:-120} $${DEMO_DATE:+--date $${DEMO_DATE}}
 	$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	@echo "Serving on http://$(HOST):$(PORT)/ (staff pages: log in at /admin/)"
 	$(RUN_ENV) $(BIN)/daphne -b $(HOST) -p $(PORT) config.asgi:application
@@ -36,11 +37,13 @@ bench: install
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench.fuzz
 	$(BIN)/python -m bench.kill
+	$(BIN)/python -m bench.poll
+	$(BIN)/python -m bench.arrival
 
 # Update the Dutch catalogue after changing UI text; fill in the new msgstr, then compile.
 messages: install
-	$(BIN)/python manage.py makemessages -l nl --no-obsolete --ignore=.venv --ignore=tests --ignore=bench --ignore=staticfiles
-	$(BIN)/python manage.py compilemessages -l nl
+	$(BIN)/python manage.py makemessages -l nl --no-obsolete --no-location --ignore=.venv --ignore=tests --ignore=bench --ignore=staticfiles
+	$(BIN)/python manage.py compilemessages -l nl --ignore=.venv
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache test_db_*.sqlite3*

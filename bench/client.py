@@ -56,7 +56,8 @@ class Connection:
         if headers:
             lines.extend(f"{name}: {value}".encode() for name, value in headers.items())
         if body is not None:
-            lines.append(b"Content-Type: application/json")
+            if not headers or not any(name.lower() == "content-type" for name in headers):
+                lines.append(b"Content-Type: application/json")
             lines.append(b"Content-Length: " + str(len(body)).encode())
         return b"\r\n".join(lines) + b"\r\n\r\n" + (body or b"")
 

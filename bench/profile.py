@@ -30,7 +30,7 @@ BUCKETS = {
     "db_wait_for_server": ["Connection.wait (psycopg/connection.py"],
     "db_connect": ["connect (psycopg/connection.py", "get_new_connection", "ensure_connection"],
     "db_execute": ["psycopg/cursor.py", "sqlite3/base.py:", "execute (django/db/backends"],
-    "email_render_send": ["events/mail.py", "events/emails.py"],
+    "email_render_send": ["events/outbox.py", "events/emails.py"],
     "qr_render": ["qrcode/", "events/badges.py"],
     "templates": ["django/template/"],
     "channel_layer_publish": ["events/live.py", "channels/layers.py", "channels_redis/"],

@@ -101,10 +101,9 @@ def measure(client, method: str, path: str, body=None, headers=None, hooks=()) -
 def query_counts(run: Run) -> dict:
     from django.test import Client
 
-    from checkin import services as checkin_services
+    from checkin import live as checkin_live
     from checkin.services import create_device
-    from events import mail
-    from events import services as event_services
+    from events import live, outbox
     from events.models import Event, Registration, Workshop
 
     event = Event.objects.current()
@@ -136,7 +135,7 @@ def query_counts(run: Run) -> dict:
             "POST",
             "/api/v1/registrations",
             registration_body,
-            hooks=[(mail, "deliver"), (event_services, "_announce")],
+            hooks=[(outbox, "deliver"), (live, "publish_changes")],
         ),
     }
     secrets = list(
@@ -148,7 +147,7 @@ def query_counts(run: Run) -> dict:
     def redeem_body(index: int) -> dict:
         return {"secret": "DLD1:" + secrets[index % len(secrets)], "nonce": uuid.uuid4().hex}
 
-    hooks = [(checkin_services, "_announce")]
+    hooks = [(checkin_live, "publish_checkin")]
     figures["POST /api/v1/checkin/redeem (ok)"] = measure(
         client, "POST", "/api/v1/checkin/redeem", redeem_body, auth, hooks
     )

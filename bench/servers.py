@@ -65,6 +65,7 @@ class Setup:
             "DATABASE_URL": self.database_url,
             "SECRET_KEY": "bench",
             "DEBUG": "0",
+            "DEMO_PASSWORD": "bench",  # seed_demo refuses the well-known password with DEBUG off
             "SECURE_SSL": "0",
             "ALLOWED_HOSTS": "127.0.0.1",
             "SITE_URL": "http://127.0.0.1:8000",

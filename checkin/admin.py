@@ -1,12 +1,13 @@
 from django.contrib import admin
 
 from checkin.models import CheckIn, Device, Scan
+from events.admin import AuditedAdmin
 
 
 @admin.register(Device)
-class DeviceAdmin(admin.ModelAdmin):
-    list_display = ["name", "event", "workshop", "paired_at", "last_seen_at", "revoked_at"]
-    list_filter = ["event"]
+class DeviceAdmin(AuditedAdmin):
+    list_display = ["name", "kind", "event", "workshop", "paired_at", "last_seen_at", "revoked_at"]
+    list_filter = ["event", "kind"]
     readonly_fields = ["token_hash", "created_at", "created_by", "paired_at", "last_seen_at"]
 
 

@@ -1,25 +1,19 @@
-"""Lists for organisers: attendees, door lists per workshop, check-ins, network signups.
-
-Each list is built once as a `Table` (column names and plain rows) and rendered to CSV or XLSX.
-Lives in `checkin` because it combines the core with check-ins and networking data (dependencies
-point from checkin and networking to events, never back).
-
-Only what an organiser needs leaves the system: never badge secrets, manage tokens or hashes;
-e-mail addresses only where someone will write to them (the attendee list, the signup contacts).
+"""Check-in's lists for organisers (attendees, door lists per workshop, check-ins), registered as
+exports of the dashboard (events.exports), and how every export is rendered: CSV or XLSX.
 """
 
 import csv
 import io
-from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Prefetch
-from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from checkin.models import CheckIn
+from events.exports import EXPORTS, Export, Table
 from events.models import Booking, Event, Registration, Workshop
-from networking.models import Signup
+from events.times import local_time
 
 # Dutch surname particles (tussenvoegsels): "de Vries" is filed under V, as Dutch lists do.
 PARTICLES = frozenset(
@@ -48,14 +42,6 @@ PARTICLES = frozenset(
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-@dataclass(frozen=True)
-class Table:
-    title: str
-    filename: str
-    columns: list[str]
-    rows: list[list]
-
-
 def surname_key(last_name: str) -> str:
     """Sort key of a surname without its leading particles: "van der Berg" → "berg"."""
     words = last_name.split()
@@ -74,11 +60,6 @@ def person_key(registration: Registration) -> tuple[str, str, str]:
 
 def municipality_key(registration: Registration) -> tuple:
     return (registration.affiliation.casefold(), *person_key(registration))
-
-
-def _when(moment: datetime | None) -> datetime | None:
-    """Local wall-clock time without a zone: what a spreadsheet cell shows."""
-    return timezone.localtime(moment).replace(tzinfo=None, microsecond=0) if moment else None
 
 
 def _role(registration: Registration) -> str:
@@ -108,8 +89,8 @@ def attendees(event: Event) -> Table:
             registration.municipality.province if registration.municipality_id else "",
             registration.organisation,
             str(registration.get_status_display()),
-            _when(registration.created_at),
-            _when(registration.entrance[0].checked_in_at) if registration.entrance else None,
+            local_time(registration.created_at),
+            local_time(registration.entrance[0].checked_in_at) if registration.entrance else None,
             ", ".join(booking.workshop.title for booking in registration.seats),
             registration.needs,
         ]
@@ -181,7 +162,7 @@ def bookings(event: Event, workshop: Workshop | None = None) -> Table:
                     _role(registration),
                     _("booked") if line["status"] == Booking.Status.BOOKED else _("waitlisted"),
                     line["position"],
-                    _when(line["checked_in_at"]),
+                    local_time(line["checked_in_at"]),
                 ]
             )
     columns = [
@@ -208,7 +189,7 @@ def checkins(event: Event) -> Table:
     )
     rows = [
         [
-            _when(entry.checked_in_at),
+            local_time(entry.checked_in_at),
             entry.workshop.title if entry.workshop_id else _("Entrance"),
             entry.registration.last_name,
             entry.registration.first_name,
@@ -230,47 +211,9 @@ def checkins(event: Event) -> Table:
     return Table(_("Check-ins"), "incheckingen", columns, rows)
 
 
-def signups(event: Event) -> Table:
-    entries = list(
-        Signup.objects.filter(offer__event=event)
-        .select_related("offer", "municipality")
-        .prefetch_related("contacts")
-        .order_by("offer__position", "offer__title", "created_at", "id")
-    )
-    waiting: dict[int, int] = {}
-    rows = []
-    for signup in entries:
-        position = None
-        if signup.status == Signup.Status.WAITLISTED:
-            position = waiting[signup.offer_id] = waiting.get(signup.offer_id, 0) + 1
-        rows.append(
-            [
-                signup.offer.title,
-                signup.municipality.name,
-                signup.municipality.province,
-                str(signup.get_status_display()),
-                position,
-                ", ".join(contact.name for contact in signup.contacts.all()),
-                ", ".join(contact.email for contact in signup.contacts.all()),
-                signup.reference,
-                _when(signup.created_at),
-            ]
-        )
-    columns = [
-        _("Offer"),
-        _("Municipality"),
-        _("Province"),
-        _("Status"),
-        _("Waiting list position"),
-        _("Contact"),
-        _("Contact e-mail"),
-        _("Reference"),
-        _("Signed up at"),
-    ]
-    return Table(_("Network signups"), "netwerkaanmeldingen", columns, rows)
-
-
-EXPORTS = {"attendees": attendees, "bookings": bookings, "checkins": checkins, "signups": signups}
+EXPORTS.register(Export("attendees", gettext_lazy("Attendees"), attendees))
+EXPORTS.register(Export("bookings", gettext_lazy("Door lists of all workshops"), bookings))
+EXPORTS.register(Export("checkins", gettext_lazy("Check-ins"), checkins))
 
 
 def _text(value) -> str:

@@ -16,5 +16,7 @@ class BearerTokenMiddleware:
             if name == b"authorization":
                 kind, _space, token = value.decode("latin1").partition(" ")
                 if kind.lower() == "bearer" and token.strip():
-                    scope["device"] = await database_sync_to_async(authenticate_device)(token.strip())
+                    scope["device"] = await database_sync_to_async(authenticate_device)(
+                        token.strip(), fresh=True
+                    )
         return await self.app(scope, receive, send)

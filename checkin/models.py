@@ -5,7 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from events.models import Event, Registration, Workshop
+from events import times
+from events.models import Event, Registration, Room, Workshop
 
 
 class DeviceQuerySet(models.QuerySet):
@@ -14,7 +15,22 @@ class DeviceQuerySet(models.QuerySet):
 
 
 class Device(models.Model):
-    """A phone or tablet at a door. Authenticates with a bearer token that is stored hashed."""
+    """A phone at a door (a scanner), or a kiosk, registration desk or self check-in tablet's
+    browser at the venue.
+
+    A scanner authenticates its API calls with a bearer token; a kiosk or desk proves with the
+    same token, kept in a signed HttpOnly cookie, that someone is there in person (checkin.presence).
+    The token is stored hashed.
+    """
+
+    class Kind(models.TextChoices):
+        SCANNER = "scanner", _("scanner (a phone at a door)")
+        KIOSK = "kiosk", _("kiosk (the network signup at the venue)")
+        DESK = "desk", _("registration desk")
+        SELF = "self", _("self check-in (a tablet at the entrance)")
+
+    # Kinds that stand at the venue and pair the browser they are (a cookie), not a phone app.
+    IN_PERSON = (Kind.KIOSK, Kind.DESK, Kind.SELF)
 
     event = models.ForeignKey(
         Event, on_delete=models.CASCADE, related_name="devices", verbose_name=_("event")
@@ -22,17 +38,31 @@ class Device(models.Model):
     name = models.CharField(
         _("name"), max_length=100, help_text=_("Named after its door, e.g. 'Entrance north'.")
     )
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.SCANNER)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     # Where it scans: kept here, not only on the phone, so organisers see and set every door in one
     # list, and a phone that reloads or is replaced comes back at the same door.
+    room = models.ForeignKey(
+        Room,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("room"),
+        help_text=_(
+            "The room whose door it scans at; empty for the entrance. The workshop it checks follows "
+            "the clock (checkin.doors)."
+        ),
+    )
+    # The steward's override of the clock: this workshop is checked until its round ends.
     workshop = models.ForeignKey(
         Workshop,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("door"),
-        help_text=_("The workshop whose door it scans at; empty for the entrance."),
+        verbose_name=_("chosen session"),
+        help_text=_("Checked instead of what the clock says, until this session's round ends."),
     )
     paired_at = models.DateTimeField(_("paired at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -56,9 +86,16 @@ class Device(models.Model):
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
 
+    @property
+    def pairs_in_browser(self) -> bool:
+        """A kiosk, desk or self check-in tablet pairs the browser it is (a cookie), a scanner its
+        phone's app (a token)."""
+        return self.kind in self.IN_PERSON
+
 
 class PairingCode(models.Model):
-    """A one-time, short-lived code in the pairing QR; exchanged once for the device's token.
+    """A one-time, short-lived code in the pairing QR, and a short one to type instead; either is
+    exchanged once for the device's token.
 
     Stored hashed, like the token: the QR on the organiser's screen is not itself a credential
     that stays valid, and a photo of it is useless after a few minutes or one use.
@@ -66,6 +103,9 @@ class PairingCode(models.Model):
 
     device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="pairing_codes")
     code_hash = models.CharField(max_length=64, unique=True, editable=False)
+    # The short code a person types instead (checkin.services.devices.SHORT_CODE_LENGTH), hashed
+    # too. NULL for codes made before there were short ones.
+    short_hash = models.CharField(max_length=64, unique=True, null=True, editable=False)  # noqa: DJ001
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
@@ -92,6 +132,8 @@ class Scan(models.Model):
         NOT_BOOKED = "not_booked", _("not booked for this workshop")
         UNDONE = "undone", _("check-in undone")
         NOT_CHECKED_IN = "not_checked_in", _("was not checked in")
+        REPLACED = "replaced", _("badge replaced by a new one")
+        ROOM_FULL = "room_full", _("room full")
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="scans")
     action = models.CharField(max_length=8, choices=Action.choices, default=Action.REDEEM)
@@ -112,8 +154,10 @@ class Scan(models.Model):
     # When the door scanned it (differs from created_at for scans queued offline).
     scanned_at = models.DateTimeField()
     created_at = models.DateTimeField(auto_now_add=True)
-    # For already_checked_in: when the first check-in happened.
+    # For already_checked_in: when the first check-in happened; for replaced: when the badge was.
     first_checked_in_at = models.DateTimeField(null=True, blank=True)
+    # The steward let someone without a seat in ("Toch binnenlaten"), or was asked to (room_full).
+    walk_in = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-scanned_at", "-id"]
@@ -125,7 +169,7 @@ class Scan(models.Model):
         indexes = [models.Index(fields=["event", "-scanned_at"], name="scan_recent")]
 
     def __str__(self) -> str:
-        return f"{self.action} {self.status} @ {self.scanned_at:%H:%M:%S}"
+        return f"{self.action} {self.status} @ {times.clock(self.scanned_at, seconds=True)}"
 
 
 class CheckIn(models.Model):
@@ -142,6 +186,8 @@ class CheckIn(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Let in at a workshop's door without a seat there, by the steward's "Toch binnenlaten".
+    walk_in = models.BooleanField(_("walk-in"), default=False)
 
     class Meta:
         ordering = ["-checked_in_at"]
@@ -161,3 +207,53 @@ class CheckIn(models.Model):
 
     def __str__(self) -> str:
         return f"{self.registration_id} @ {self.workshop_id or 'entrance'}"
+
+
+class ReplacedBadge(models.Model):
+    """A badge secret that was reissued (a lost badge): its QR scans as `replaced`, not `unknown`.
+
+    Only the hash is kept, like the registration's own: a door that scans the old badge learns
+    whose it was and when it stopped counting, nothing that would check anyone in.
+    """
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="replaced_badges")
+    badge_hash = models.CharField(max_length=64, unique=True, editable=False)
+    replaced_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-replaced_at"]
+
+    def __str__(self) -> str:
+        return f"replaced badge of {self.registration_id}"
+
+
+class BadgePrint(models.Model):
+    """A badge printed at a registration desk. The first print comes with the check-in (one per
+    person, however many desks scan them at once); every later one is a reprint, counted here."""
+
+    class Layout(models.TextChoices):
+        LABEL_62 = "62mm", _("Label roll 62 mm")
+        CARD = "card", _("Card 54 × 86 mm")
+        A6 = "a6", _("A6")
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="badge_prints")
+    layout = models.CharField(_("layout"), max_length=8, choices=Layout.choices, default=Layout.LABEL_62)
+    reprint = models.BooleanField(_("reprint"), default=False)
+    printed_at = models.DateTimeField(_("printed at"))
+    device = models.ForeignKey(Device, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-printed_at", "-id"]
+        verbose_name = _("badge print")
+        verbose_name_plural = _("badge prints")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration"], condition=Q(reprint=False), name="badge_printed_once_on_arrival"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"badge {self.registration_id} @ {times.clock(self.printed_at, seconds=True)}"

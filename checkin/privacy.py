@@ -7,9 +7,9 @@ check-in per person and place, and the attendance figures count these rows."""
 
 from django.dispatch import receiver
 
-from checkin.models import CheckIn, Scan
-from events.selectors import iso
+from checkin.models import BadgePrint, CheckIn, ReplacedBadge, Scan
 from events.signals import personal_data_requested, registration_erased
+from events.times import iso
 
 
 @receiver(personal_data_requested, dispatch_uid="checkin.personal_data")
@@ -34,6 +34,23 @@ def personal_data(sender, registration, **kwargs) -> dict:
                 "scanned_at": iso(scan.scanned_at),
             }
             for scan in scans.order_by("scanned_at", "pk")
+        ],
+        "badge_prints": [
+            {
+                "layout": printed.layout,
+                "reprint": printed.reprint,
+                "desk": printed.device.name if printed.device else None,
+                "printed_at": iso(printed.printed_at),
+            }
+            for printed in BadgePrint.objects.filter(registration=registration)
+            .select_related("device")
+            .order_by("printed_at", "pk")
+        ],
+        "badges_replaced_at": [
+            iso(replaced.replaced_at)
+            for replaced in ReplacedBadge.objects.filter(registration=registration).order_by(
+                "replaced_at", "pk"
+            )
         ],
     }
 

@@ -1,15 +1,16 @@
 """Wire shapes of the check-in: API schemas and the live messages for dashboards."""
 
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from django.db import connection
 from django.utils import timezone
 from ninja import Field, Schema
-from pydantic import field_validator, model_validator
+from pydantic import StringConstraints, create_model, field_validator, model_validator
 
-from checkin.models import CheckIn, Scan
-from events.models import Registration
+from checkin.models import Scan
+from events.dashboard import SECTIONS
+from events.models import Registration, max_length
+from events.municipalities import SIZE_CLASS_KEYS
 from events.schemas import ObjectId
 
 EARLIEST_SCAN = datetime(2000, 1, 1, tzinfo=UTC)
@@ -24,7 +25,7 @@ class BadgeIn(Schema):
     reference: str | None = Field(
         None,
         min_length=4,
-        max_length=12,
+        max_length=max_length(Registration, "reference"),
         description="The registration's reference (`DLD-7K3Q`), instead of the secret: for someone "
         "without their badge, found by name.",
     )
@@ -41,11 +42,20 @@ class RedeemIn(BadgeIn):
     nonce: str | None = Field(
         None,
         min_length=8,
-        max_length=64,
+        max_length=max_length(Scan, "nonce"),
         description="Client-chosen id: a retry with the same nonce gets the first answer.",
     )
     scanned_at: datetime | None = Field(
-        None, description="When a queued offline scan was made, with its time zone (later than 2000)."
+        None,
+        description="When a queued offline scan was made, with its time zone. Only times on the "
+        "event's day (6 hours' margin either side) are taken: others answer 422 "
+        "`scan_time_outside_event`.",
+    )
+
+    admit: bool = Field(
+        False,
+        description='"Toch binnenlaten": at a workshop\'s door, let someone without a seat there in '
+        "as a walk-in, while the room has space (else `room_full`).",
     )
 
     @field_validator("scanned_at")
@@ -69,6 +79,60 @@ class PairIn(Schema):
     code: str = Field(min_length=8, max_length=100, description="The one-time code from the pairing QR.")
 
 
+class OfflinePersonOut(Schema):
+    hash: str = Field(description="SHA-256 (hex) of the badge secret, upper case, without `DLD1:`.")
+    reference: str
+    name: str
+    role_label: str
+    municipality: str
+    status: str
+    workshops: list[int] = Field(description="Workshops with a seat (not the waitlist).")
+    checked_in: bool
+    checked_in_at: datetime | None = Field(description="First check-in at the entrance.")
+    workshops_checked_in: list[int]
+    workshops_checked_in_at: dict[str, datetime] = Field(description="Workshop id → first check-in there.")
+
+
+class DoorRoomOut(Schema):
+    id: int
+    name: str
+    capacity: int
+
+
+class DoorRoundOut(Schema):
+    id: int
+    label: str
+    starts_at: datetime
+    ends_at: datetime
+
+
+class OfflineWorkshopOut(Schema):
+    id: int
+    title: str
+    room: int
+    round: int
+    allow_walk_ins: bool
+
+
+class OfflineListOut(Schema):
+    generated_at: str
+    hash: str
+    people: list[OfflinePersonOut]
+    rooms: list[DoorRoomOut] = Field(description="The rooms, each a door a scanner can stand at.")
+    rounds: list[DoorRoundOut] = Field(description="The workshop rounds of the day.")
+    workshops: list[OfflineWorkshopOut] = Field(
+        description="The workshops of those rounds, with their room and round: a room's door checks "
+        "the one whose round is under way, or the next once it starts within `door_margin_minutes`."
+    )
+    door_margin_minutes: int
+
+
+class SearchQuery(Schema):
+    q: Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=100)] = Field(
+        description="Part of a name (at least 2 characters), or a reference."
+    )
+
+
 class WorkshopDoorOut(Schema):
     id: int
     title: str
@@ -77,12 +141,31 @@ class WorkshopDoorOut(Schema):
     starts_at: datetime
     ends_at: datetime
     allow_walk_ins: bool
+    room_id: int
+    round_id: int
 
 
 class DeviceOut(Schema):
     id: int
     name: str
-    workshop: int | None = Field(description="The door it scans at; none is the entrance.")
+    workshop: int | None = Field(
+        description="The steward's override: the workshop it checks instead of the clock's choice, "
+        "until that workshop's round ends (see `door` of the scanner for what holds now)."
+    )
+
+
+class DoorOut(Schema):
+    """What a device's door checks now (checkin.doors)."""
+
+    room: int | None = Field(description="The room whose door it is; none is the entrance.")
+    room_name: str | None
+    workshop: int | None = Field(
+        description="The workshop checked now: the override, else the room's next session once it "
+        "starts within the margin, else the one under way; none at the entrance or between sessions."
+    )
+    override: int | None = Field(description="The steward's override, while it holds.")
+    override_until: datetime | None = Field(description="When the override ends (its round's end).")
+    next: int | None = Field(description="The room's next session after the one checked.")
 
 
 class PairOut(Schema):
@@ -99,10 +182,30 @@ class ScannerOut(Schema):
     device: DeviceOut | None = Field(description="The paired device; none for a logged-in organiser.")
     user: str | None = Field(description="The organiser's user name; none for a device.")
     doors: list[WorkshopDoorOut] = Field(description="Workshops of the day, each a door one can scan at.")
+    rooms: list[DoorRoomOut] = Field(description="The rooms, each a door a device can stand at.")
+    door: DoorOut | None = Field(None, description="The paired device's door now; none for an organiser.")
+    door_margin_minutes: int
 
 
 class DoorIn(Schema):
-    workshop: ObjectId | None = Field(description="Workshop id; none means the entrance.")
+    """Send `room`, `workshop` or both."""
+
+    room: ObjectId | None = Field(
+        None,
+        description="The room whose door the device stands at (none: the entrance); drops the "
+        "override unless `workshop` comes with it.",
+    )
+    workshop: ObjectId | None = Field(
+        None,
+        description="The steward's override: check this workshop until its round ends (none: follow "
+        "the clock again). A workshop whose round has ended is refused (422).",
+    )
+
+    @model_validator(mode="after")
+    def _something(self):
+        if not self.model_fields_set & {"room", "workshop"}:
+            raise ValueError("Send `room`, `workshop` or both.")
+        return self
 
 
 class AttendeeMatchOut(Schema):
@@ -126,14 +229,44 @@ class AttendeeOut(Schema):
     municipality: str
 
 
+class BookedElsewhereOut(Schema):
+    workshop: int
+    title: str
+    room: str
+    starts_at: datetime
+    ends_at: datetime
+
+
 class ScanOut(Schema):
     status: Literal[
-        "ok", "already_checked_in", "unknown", "cancelled", "not_booked", "undone", "not_checked_in"
+        "ok",
+        "already_checked_in",
+        "unknown",
+        "cancelled",
+        "not_booked",
+        "undone",
+        "not_checked_in",
+        "replaced",
+        "room_full",
     ]
     attendee: AttendeeOut | None
     checked_in_at: datetime | None = Field(None, description="When this person was (first) checked in here.")
+    replaced_at: datetime | None = Field(
+        None, description="For `replaced`: when this badge was reissued (a lost badge); it no longer counts."
+    )
     scanned_at: datetime
     workshop: int | None
+    walk_in: bool = Field(
+        False, description="Let in without a seat (`admit`), or, with `room_full`, asked to be."
+    )
+    booked_elsewhere: BookedElsewhereOut | None = Field(
+        None, description="For `not_booked` and `room_full`: where this person has a seat this round."
+    )
+    room_places_left: int | None = Field(
+        None,
+        description="For `not_booked` and `room_full`: places left in the room (its capacity less the "
+        'check-ins at this workshop); "Toch binnenlaten" (`admit`) needs one.',
+    )
 
 
 def attendee_out(registration) -> dict | None:
@@ -147,16 +280,21 @@ def attendee_out(registration) -> dict | None:
     }
 
 
-def scan_out(scan: Scan) -> dict:
-    checked_in_at = scan.first_checked_in_at
+def scan_out(scan: Scan, door: dict | None = None) -> dict:
+    checked_in_at, replaced_at = scan.first_checked_in_at, None
     if scan.status == Scan.Status.OK:
         checked_in_at = scan.scanned_at
+    elif scan.status == Scan.Status.REPLACED:
+        checked_in_at, replaced_at = None, scan.first_checked_in_at
     return {
         "status": scan.status,
         "attendee": attendee_out(scan.registration),
         "checked_in_at": checked_in_at,
+        "replaced_at": replaced_at,
         "scanned_at": scan.scanned_at,
         "workshop": scan.workshop_id,
+        **({"walk_in": True} if scan.walk_in else {}),
+        **(door or {}),
     }
 
 
@@ -183,65 +321,6 @@ def recent_scan_out(scan: Scan) -> dict:
         "device": scan.device.name if scan.device else (scan.user.get_username() if scan.user else ""),
         "source": source_key(scan.device_id, scan.user_id),
         "scanned_at": timezone.localtime(scan.scanned_at).isoformat(),
-    }
-
-
-# The dashboard's three totals after a scan, each an indexed count: entrance check-ins of the
-# event (bounded by the attendees), check-ins at the scan's workshop, and those of the scan's
-# device (a device belongs to one event) or, for an organiser's own scans, of that user at this
-# event. Only table names from the models go into the text; every value is a parameter.
-_CHECKINS = CheckIn._meta.db_table
-_OF_EVENT = f"{_CHECKINS} c JOIN {Registration._meta.db_table} r ON r.id = c.registration_id"
-_ENTRANCE_SQL = f"SELECT COUNT(*) FROM {_OF_EVENT} WHERE c.workshop_id IS NULL AND r.event_id = %s"  # noqa: S608
-_TOTALS_SQL = {
-    "device": (
-        f"SELECT ({_ENTRANCE_SQL}),"  # noqa: S608
-        f" (SELECT COUNT(*) FROM {_CHECKINS} c WHERE c.workshop_id = %s),"
-        f" (SELECT COUNT(*) FROM {_CHECKINS} c WHERE c.device_id = %s)"
-    ),
-    "user": (
-        f"SELECT ({_ENTRANCE_SQL}),"  # noqa: S608
-        f" (SELECT COUNT(*) FROM {_CHECKINS} c WHERE c.workshop_id = %s),"
-        f" (SELECT COUNT(*) FROM {_OF_EVENT} WHERE c.device_id IS NULL AND c.user_id = %s AND r.event_id = %s)"
-    ),
-}
-
-
-def checkin_message(scan: Scan) -> dict:
-    """`checkin` or `undo`, with the new totals so that a dashboard never drifts.
-
-    One query for the three totals, in plain SQL: it runs after every scan, and building it with
-    the ORM cost more CPU than counting.
-    """
-    registration = scan.registration
-    event_id = registration.event_id
-    if scan.device_id:
-        sql, params = _TOTALS_SQL["device"], [event_id, scan.workshop_id, scan.device_id]
-    else:
-        sql, params = _TOTALS_SQL["user"], [event_id, scan.workshop_id, scan.user_id, event_id]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        checked_in, workshop_checked_in, source_checked_in = cursor.fetchone()
-    totals = {
-        "checked_in": checked_in,
-        "workshop_checked_in": workshop_checked_in,
-        "source_checked_in": source_checked_in,
-    }
-    last_seen = scan.device.last_seen_at if scan.device and scan.device.last_seen_at else scan.created_at
-    line = recent_scan_out(scan)
-    return {
-        "type": "checkin" if scan.action == Scan.Action.REDEEM else "undo",
-        "scan": line,
-        "workshop": scan.workshop_id,
-        "checked_in": totals["checked_in"],
-        "workshop_checked_in": totals["workshop_checked_in"] if scan.workshop_id else None,
-        "source": {
-            "key": line["source"],
-            "name": line["device"],
-            "kind": "device" if scan.device_id else "user",
-            "checked_in": totals["source_checked_in"],
-            "last_seen_at": timezone.localtime(last_seen).isoformat(),
-        },
     }
 
 
@@ -295,27 +374,12 @@ class ProvinceStatsOut(Schema):
 
 
 class SizeStatsOut(Schema):
-    size: Literal["lt20k", "20k-50k", "50k-100k", "100k+", "unknown", "none"]
+    size: Literal[(*SIZE_CLASS_KEYS, "unknown", "none")] = Field(
+        description="A CBS size class (inhabitants), `unknown` (no figure) or `none` (not from a municipality)."
+    )
     label: str
     registered: int
     checked_in: int
-
-
-class LastSignupOut(Schema):
-    municipality: str
-    province: str
-    status: str
-    created_at: datetime
-
-
-class OfferStatsOut(Schema):
-    slug: str
-    title: str
-    places: int | None
-    taken: int
-    waitlisted: int
-    places_left: int | None
-    last_signup: LastSignupOut | None = None
 
 
 class DeviceStatsOut(Schema):
@@ -340,6 +404,18 @@ class StatsOut(Schema):
     by_role: list[RoleStatsOut]
     by_province: list[ProvinceStatsOut]
     by_size: list[SizeStatsOut]
-    offers: list[OfferStatsOut]
     devices: list[DeviceStatsOut]
     generated_at: datetime
+
+
+def stats_out() -> type[Schema]:
+    """`StatsOut` (under its name) with the figures of the sections other apps add to the
+    dashboard (events.dashboard), e.g. networking's `offers`."""
+    sections = {section.key: (section.schema, ...) for section in SECTIONS}
+    return create_model(StatsOut.__name__, __base__=StatsOut, **sections)
+
+
+class BadgeReissuedOut(Schema):
+    reference: str
+    badge_url: str = Field(description="The new badge's QR code as SVG; the old link answers 404.")
+    reissued_at: datetime = Field(description="From this moment the old badge scans as `replaced`.")

@@ -2,6 +2,7 @@
 
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db.models import Case, CharField, Count, Exists, Max, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Concat, TruncMinute
 from django.utils import timezone
@@ -9,23 +10,17 @@ from django.utils.translation import gettext_lazy as _
 
 from checkin.models import CheckIn, Device, Scan
 from checkin.schemas import recent_scan_out, source_key
-from events.models import Booking, Event, Registration, Round, Workshop
+from events.dashboard import SECTIONS
+from events.models import Booking, Event, Registration, Room, Round, Workshop
+from events.municipalities import SIZE_CLASSES
 from events.selectors import outbox_status
-from networking.models import Offer, Signup
-from networking.selectors import offers
+from events.times import iso
 
 RECENT_SCANS = 20
 ARRIVALS_BUCKET = timedelta(minutes=5)
 # A room this full (booked / capacity) is marked on the dashboard.
 HOT_OCCUPANCY = 0.9
 
-# Municipality size classes (CBS inhabitants): (key, label, lower bound inclusive, upper bound exclusive).
-SIZE_CLASSES = [
-    ("lt20k", _("fewer than 20,000 inhabitants"), 0, 20_000),
-    ("20k-50k", _("20,000 – 50,000 inhabitants"), 20_000, 50_000),
-    ("50k-100k", _("50,000 – 100,000 inhabitants"), 50_000, 100_000),
-    ("100k+", _("100,000 inhabitants or more"), 100_000, None),
-]
 SIZE_UNKNOWN = ("unknown", _("unknown (no population figure)"))
 SIZE_NONE = ("none", _("not from a municipality"))
 
@@ -35,11 +30,11 @@ def _size_class() -> Case:
     population = "municipality__population"
     whens = [When(municipality__isnull=True, then=Value(SIZE_NONE[0]))]
     whens.append(When(**{f"{population}__isnull": True}, then=Value(SIZE_UNKNOWN[0])))
-    for key, _label, low, high in SIZE_CLASSES:
-        condition = Q(**{f"{population}__gte": low})
-        if high is not None:
-            condition &= Q(**{f"{population}__lt": high})
-        whens.append(When(condition, then=Value(key)))
+    for size in SIZE_CLASSES:
+        condition = Q(**{f"{population}__gte": size.low})
+        if size.high is not None:
+            condition &= Q(**{f"{population}__lt": size.high})
+        whens.append(When(condition, then=Value(size.key)))
     return Case(*whens, default=Value(SIZE_UNKNOWN[0]), output_field=CharField())
 
 
@@ -96,6 +91,7 @@ def _workshops(event: Event, now: datetime) -> tuple[list[dict], list[dict]]:
                 "absent": counts.get("absent", 0),
                 "occupancy": round(occupancy * 100),
                 "hot": occupancy >= HOT_OCCUPANCY,
+                "full": bool(workshop.capacity) and booked >= workshop.capacity,
                 "cancelled": workshop.status == Workshop.Status.CANCELLED,
             }
         )
@@ -104,7 +100,7 @@ def _workshops(event: Event, now: datetime) -> tuple[list[dict], list[dict]]:
             {
                 "id": workshop.round_id,
                 "label": workshop.round.label,
-                "starts_at": workshop.round.starts_at.isoformat(),
+                "starts_at": iso(workshop.round.starts_at),
                 "started": workshop.round.starts_at <= now,
                 "booked": 0,
                 "absent": 0,
@@ -134,8 +130,8 @@ def _arrivals(event: Event) -> tuple[list[dict], list[dict]]:
         start = _bucket(row["minute"])
         buckets[start] = buckets.get(start, 0) + row["n"]
     return (
-        [{"minute": row["minute"].isoformat(), "count": row["n"]} for row in per_minute],
-        [{"at": start.isoformat(), "count": n} for start, n in sorted(buckets.items())],
+        [{"minute": iso(row["minute"]), "count": row["n"]} for row in per_minute],
+        [{"at": iso(start), "count": n} for start, n in sorted(buckets.items())],
     )
 
 
@@ -150,7 +146,7 @@ def _by_size(confirmed) -> list[dict]:
         )
         .order_by()
     }
-    classes = [(key, label) for key, label, _low, _high in SIZE_CLASSES] + [SIZE_UNKNOWN, SIZE_NONE]
+    classes = [(size.key, size.label) for size in SIZE_CLASSES] + [SIZE_UNKNOWN, SIZE_NONE]
     return [
         {
             "size": key,
@@ -160,38 +156,6 @@ def _by_size(confirmed) -> list[dict]:
         }
         for key, label in classes
     ]
-
-
-def _offers(event: Event) -> list[dict]:
-    """The offers with their counts, and which municipality signed up last (one query each)."""
-    latest = Signup.objects.filter(offer_id=OuterRef("pk")).order_by("-created_at", "-id")
-    last = {
-        row["slug"]: row
-        for row in Offer.objects.filter(event=event)
-        .annotate(
-            last_municipality=Subquery(latest.values("municipality__name")[:1]),
-            last_province=Subquery(latest.values("municipality__province")[:1]),
-            last_status=Subquery(latest.values("status")[:1]),
-            last_at=Subquery(latest.values("created_at")[:1]),
-        )
-        .values("slug", "last_municipality", "last_province", "last_status", "last_at")
-    }
-    rows = []
-    for offer in offers(event):
-        latest_row = last.get(offer["slug"], {})
-        offer = {key: value for key, value in offer.items() if key != "description"}
-        offer["last_signup"] = (
-            {
-                "municipality": latest_row["last_municipality"],
-                "province": latest_row["last_province"],
-                "status": latest_row["last_status"],
-                "created_at": timezone.localtime(latest_row["last_at"]).isoformat(),
-            }
-            if latest_row.get("last_at")
-            else None
-        )
-        rows.append(offer)
-    return rows
 
 
 def _devices(event: Event) -> list[dict]:
@@ -309,9 +273,10 @@ def stats(event: Event, now: datetime | None = None) -> dict:
         "by_role": by_role,
         "by_province": by_province,
         "by_size": _by_size(confirmed),
-        "offers": _offers(event),
         "devices": _devices(event),
         "generated_at": timezone.localtime(now).isoformat(),
+        # What the other apps add (events.dashboard), e.g. networking's offers.
+        **{section.key: section.figures(event) for section in SECTIONS},
     }
 
 
@@ -362,7 +327,69 @@ def offline_list(event: Event) -> dict:
                 },
             }
         )
-    return {"generated_at": timezone.now().isoformat(), "hash": "sha256", "people": people}
+    return {
+        "generated_at": timezone.now().isoformat(),
+        "hash": "sha256",
+        "people": people,
+        **door_plan(event),
+    }
+
+
+def door_plan(event: Event) -> dict:
+    """Rooms, rounds and their workshops: what a scanner needs to tell, by the clock, which
+    workshop a room's door checks (checkin.doors), also offline."""
+    workshops = list(doors(event))
+    rounds = {workshop.round_id: workshop.round for workshop in workshops}
+    return {
+        "rooms": [
+            {"id": room.pk, "name": room.name, "capacity": room.capacity}
+            for room in Room.objects.filter(event=event).order_by("name", "pk")
+        ],
+        "rounds": [
+            {"id": r.pk, "label": r.label, "starts_at": r.starts_at, "ends_at": r.ends_at}
+            for r in sorted(rounds.values(), key=lambda r: (r.starts_at, r.pk))
+        ],
+        "workshops": [
+            {
+                "id": w.pk,
+                "title": w.title,
+                "room": w.room_id,
+                "round": w.round_id,
+                "allow_walk_ins": w.allow_walk_ins,
+            }
+            for w in workshops
+        ],
+        "door_margin_minutes": settings.DOOR_MARGIN_MINUTES,
+    }
+
+
+def door_answer(scan: Scan) -> dict:
+    """For a scan answered `not_booked` or `room_full` at a workshop's door: where the person has
+    a seat this round, and how many places the room has left ("Toch binnenlaten" needs one)."""
+    if scan.workshop_id is None or scan.status not in (Scan.Status.NOT_BOOKED, Scan.Status.ROOM_FULL):
+        return {}
+    workshop = Workshop.objects.select_related("room").get(pk=scan.workshop_id)
+    checked_in = CheckIn.objects.filter(workshop=workshop).count()
+    seat = (
+        Booking.objects.filter(
+            registration_id=scan.registration_id,
+            round_id=workshop.round_id,
+            status=Booking.Status.BOOKED,
+            swap=False,
+        )
+        .select_related("workshop__room", "workshop__round")
+        .first()
+    )
+    elsewhere = None
+    if seat is not None:
+        elsewhere = {
+            "workshop": seat.workshop_id,
+            "title": seat.workshop.title,
+            "room": seat.workshop.room.name,
+            "starts_at": seat.workshop.round.starts_at,
+            "ends_at": seat.workshop.round.ends_at,
+        }
+    return {"booked_elsewhere": elsewhere, "room_places_left": max(workshop.room.capacity - checked_in, 0)}
 
 
 SEARCH_LIMIT = 20

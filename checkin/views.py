@@ -1,25 +1,33 @@
-"""Organisers' pages: the dashboard, lists, exports and the badge print sheet (the scanner and its
-devices are in checkin.scanner_views).
+"""Organisers' pages: the dashboard, lists, exports, the badge print sheet and the history of
+changes (the scanner and its devices are in checkin.scanner_views).
 
 All of them need an organiser's session (`is_staff`). Scanner devices authenticate with a bearer
 token for the API only: a token opens no page here (they are sent to the login page).
 """
 
 from django.contrib.admin.views.decorators import staff_member_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import ensure_csrf_cookie
+from django.views.decorators.http import require_POST
 
 from checkin import exports
+from checkin.forms import HistoryFilterForm
 from checkin.models import Scan
-from checkin.selectors import dashboard_snapshot
-from events import badges
-from events.models import Registration, Round, Workshop
+from checkin.selectors import dashboard_snapshot, search_attendees
+from events import audit, badges, services
+from events.dashboard import SECTIONS
+from events.exports import EXPORTS
+from events.models import AuditEntry, Registration, Round, Workshop
 from events.selectors import current_event
 
 BADGE_LAYOUTS = {"a4": 8, "a6": 1}  # badges per printed page
 BADGE_SORTS = {"surname": exports.person_key, "municipality": exports.municipality_key}
+HISTORY_PAGE_SIZE = 50
 
 
 def _labels() -> dict:
@@ -31,6 +39,7 @@ def _labels() -> dict:
         "revoked": _("revoked"),
         "unlimited": "∞",
         "almost_full": _("almost full"),
+        "full": _("full"),
         "not_started": _("not started"),
         "no_municipality": _("not from a municipality"),
         "quiet_since": _("quiet for {minutes} min (last {time})"),
@@ -54,7 +63,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "checkin/dashboard.html",
-        {"event": event, "snapshot": snapshot, "labels": _labels(), "size_unknown": size_unknown},
+        {
+            "event": event,
+            "snapshot": snapshot,
+            "sections": list(SECTIONS),
+            "labels": _labels(),
+            "size_unknown": size_unknown,
+        },
     )
 
 
@@ -67,18 +82,13 @@ def lists(request: HttpRequest) -> HttpResponse:
         .select_related("round", "room")
         .order_by("round__starts_at", "title")
     )
-    kinds = [
-        ("attendees", _("Attendees")),
-        ("bookings", _("Door lists of all workshops")),
-        ("checkins", _("Check-ins")),
-        ("signups", _("Network signups")),
-    ]
+    kinds = [(export.kind, export.title) for export in EXPORTS]
     return render(request, "checkin/lists.html", {"event": event, "kinds": kinds, "workshops": workshops})
 
 
 @staff_member_required
 def export(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
-    build = exports.EXPORTS.get(kind)
+    build = next((export.build for export in EXPORTS if export.kind == kind), None)
     if build is None or fmt not in exports.RENDERERS:
         raise Http404("unknown export")
     event = current_event()
@@ -156,4 +166,67 @@ def badge_sheet(request: HttpRequest) -> HttpResponse:
             "layout": layout,
             "sort": sort,
         },
+    )
+
+
+@staff_member_required
+def history(request: HttpRequest) -> HttpResponse:
+    """The audit trail of the day: every change by organisers, scanners and attendees, filtered."""
+    event = current_event()
+    form = HistoryFilterForm(request.GET or None, event=event)
+    entries = form.entries(AuditEntry.objects.filter(event=event).select_related("content_type"))
+    page = Paginator(entries, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "checkin/history.html",
+        {
+            "event": event,
+            "form": form,
+            "page": page,
+            "lines": audit.lines(page),
+            "query": query.urlencode(),
+        },
+        status=422 if form.errors else 200,
+    )
+
+
+def _desk_page(request: HttpRequest, query: str, *, notice: str = "", status: int = 200) -> HttpResponse:
+    event = current_event()
+    query = query.strip()[:100]
+    return render(
+        request,
+        "checkin/confirmations.html",
+        {
+            "event": event,
+            "query": query,
+            "found": search_attendees(event, query) if query else [],
+            "sent": request.GET.get("verstuurd", ""),
+            "notice": notice,
+        },
+        status=status,
+    )
+
+
+@staff_member_required
+def confirmations(request: HttpRequest) -> HttpResponse:
+    """Find someone by name or reference and send their confirmation again
+    (badge, private link, calendar) to the address they registered with, which the page never shows."""
+    return _desk_page(request, request.GET.get("q", ""))
+
+
+@staff_member_required
+@require_POST
+def resend_confirmation(request: HttpRequest) -> HttpResponse:
+    query = request.POST.get("q", "")
+    registration = get_object_or_404(
+        Registration, event=current_event(), reference=request.POST.get("reference", "")
+    )
+    if not services.resend_confirmation(registration):
+        notice = _("Nothing was sent: this registration is cancelled or erased.")
+        return _desk_page(request, query, notice=notice, status=409)
+    # Back to the same search (post/redirect/get: reloading the page sends no second mail).
+    return redirect(
+        f"{reverse('checkin:confirmations')}?{urlencode({'q': query, 'verstuurd': registration.reference})}"
     )

@@ -1,5 +1,7 @@
 """The one NinjaAPI. Each app brings a router; errors have one shape: {detail, code, errors}."""
 
+import functools
+
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
@@ -9,8 +11,11 @@ from ninja.parser import Parser
 
 from checkin.api import router as checkin_router
 from config import ratelimit
+from config.origins import is_our_site, origin_of
+from events.announcements.api import router as announcements_router
 from events.api import router as events_router
 from events.errors import InvalidInput, ServiceError
+from events.room.api import router as room_router
 from networking.api import router as networking_router
 
 # Answers any operation may give, whatever its router declares: a body that is not JSON (400) or too
@@ -18,7 +23,10 @@ from networking.api import router as networking_router
 COMMON_ERRORS = {
     400: "The request body is not valid JSON.",
     401: "Log in, or send a valid scanner token.",
+    403: "A write from another site's page (a foreign `Origin`), an organiser's session request without its CSRF "
+    "token (`csrf_failed`), or an API token without the operation's scope, is refused.",
     413: "The request body is too large.",
+    415: "The request body must be JSON: `Content-Type: application/json`.",
     422: "Some fields are not filled in correctly.",
     429: "Too many requests: try again after `Retry-After` seconds.",
 }
@@ -69,6 +77,43 @@ class TextParser(Parser):
         return result
 
 
+WRITE_METHODS = {"post", "put", "patch", "delete"}
+
+
+def from_our_site(request: HttpRequest) -> bool:
+    """No Origin (not a browser: it cannot ride a visitor's cookies), or exactly ours
+    (config.origins); a browser that says the request is cross-site is refused either way."""
+    if request.META.get("HTTP_SEC_FETCH_SITE") == "cross-site":
+        return False
+    origin = request.META.get("HTTP_ORIGIN")
+    return origin is None or is_our_site(origin, origin_of(f"{request.scheme}://{request.get_host()}"))
+
+
+def same_site_json_writes(run):
+    """A page on another site can make a browser send a "simple" request (a form, `text/plain`)
+    without asking first: writes are refused unless they come from our pages or no browser, and
+    a body must be JSON (which another site's page cannot send without a CORS preflight we never
+    allow). Applied to each operation's `run` (ninja's "view" decorators), before its input is read."""
+    operation = getattr(run, "__self__", None)
+    takes_body = any(model.__ninja_param_source__ == "body" for model in getattr(operation, "models", []))
+
+    @functools.wraps(run)
+    def checked(request: HttpRequest, *args, **kwargs):
+        if request.method.lower() in WRITE_METHODS:
+            if not from_our_site(request):
+                return _error(request, 403, "foreign_origin", _("Requests from another site are refused."))
+            if takes_body and request.content_type != "application/json":
+                return _error(
+                    request,
+                    415,
+                    "unsupported_media_type",
+                    _("Send the request body as JSON (application/json)."),
+                )
+        return run(request, *args, **kwargs)
+
+    return checked
+
+
 class API(NinjaAPI):
     def get_openapi_schema(self, **kwargs):
         """Declare the common error answers on every operation where they can happen."""
@@ -76,9 +121,18 @@ class API(NinjaAPI):
         error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
         for path, operations in schema["paths"].items():
             for method, operation in operations.items():
-                codes = [429] if ratelimit.limits_operation(path, method, operation) else []
+                # A bearer token is counted per token; a token without the operation's scope hears 403.
+                token = False
+                for requirement in operation.get("security", []):
+                    if "OrganiserToken" in requirement:
+                        # The scope events.auth.organiser put on the operation.
+                        requirement["OrganiserToken"] = [operation["x-scope"]] if "x-scope" in operation else []
+                        token = True
+                codes = [429] if token or ratelimit.limits_operation(path, method, operation) else []
+                if method in WRITE_METHODS or token:
+                    codes.append(403)
                 if "requestBody" in operation:
-                    codes += [400, 413, 422]
+                    codes += [400, 413, 415, 422]
                 if any(_may_be_invalid(parameter) for parameter in operation.get("parameters", [])):
                     codes.append(422)
                 if operation.get("security"):
@@ -101,6 +155,9 @@ api = API(
 api.add_router("", events_router)
 api.add_router("", networking_router)
 api.add_router("", checkin_router)
+api.add_router("", room_router)
+api.add_router("", announcements_router)
+api.add_decorator(same_site_json_writes, mode="view")
 
 
 def _error(request: HttpRequest, status: int, code: str, detail: str, errors: dict | None = None):
@@ -112,6 +169,8 @@ def _error(request: HttpRequest, status: int, code: str, detail: str, errors: di
 def _field(location: tuple | list) -> str:
     """Pydantic's ("body", "payload", "workshops", 0) → "workshops": the field a form would mark."""
     parts = [str(part) for part in location if part not in ("body", "payload", "query", "path")]
+    if len(parts) >= 3 and parts[1].isdigit():
+        return ".".join(parts[:3])  # a row of a list of objects: ("members", 3, "email") → "members.3.email"
     return parts[0] if parts else "__all__"
 
 
@@ -167,8 +226,20 @@ def too_big(request: HttpRequest, error: RequestDataTooBig):
     return _error(request, 413, "too_large", _("The request is too large."))
 
 
+# What ninja's session authentication (ninja.security.APIKeyCookie) raises when the CSRF token is
+# missing or wrong; it has no class of its own.
+NINJA_CSRF_FAILURE = "CSRF check Failed"
+
+
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, error: HttpError):
+    if error.status_code == 403 and str(error) == NINJA_CSRF_FAILURE:
+        return _error(
+            request,
+            403,
+            "csrf_failed",
+            _("The security check of this page failed: reload the page and try again."),
+        )
     code = {400: "bad_request", 405: "method_not_allowed", 429: "rate_limited"}.get(
         error.status_code, "http_error"
     )

@@ -2,6 +2,7 @@
 
 import gc
 import os
+import sys
 from concurrent.futures import ThreadPoolExecutor
 
 import django
@@ -13,6 +14,14 @@ django.setup(set_prefix=False)  # before importing anything that touches models
 
 from django.conf import settings  # noqa: E402
 from django.db import close_old_connections  # noqa: E402
+
+from config.accesslog import redact_daphne_access_log  # noqa: E402
+
+# daphne imports this module before it serves: its access log lines lose their secrets from the first.
+redact_daphne_access_log()
+from config import proxy  # noqa: E402
+
+proxy.check_daphne_command_line(sys.argv)
 
 
 class SyncStackHandler(ASGIHandler):
@@ -52,35 +61,63 @@ django_asgi_app = SyncStackHandler()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import OriginValidator  # noqa: E402
+from channels.security.websocket import WebsocketDenier  # noqa: E402
+from django.http.request import split_domain_port, validate_host  # noqa: E402
 from django.urls import path  # noqa: E402
 
 from checkin.consumers import DashboardConsumer  # noqa: E402
 from checkin.middleware import BearerTokenMiddleware  # noqa: E402
-from events import mail  # noqa: E402
+from config.origins import Origin, is_our_site, origin_of  # noqa: E402
+from events import outbox  # noqa: E402
 from events.consumers import ProgrammeConsumer  # noqa: E402
+from events.room.consumers import RoomConsumer  # noqa: E402
 from networking.consumers import NetworkConsumer  # noqa: E402
 
 
-class SameSiteOrigin(OriginValidator):
-    """Browsers always send Origin with a WebSocket and must come from our hosts. Other clients
-    send none and cannot ride a visitor's cookies; they authenticate with a bearer token."""
+class SameSiteOrigin:
+    """Browsers always send Origin with a WebSocket and must come from the site itself: the same
+    scheme, host and port as the page the socket belongs to (the Host the socket was opened on,
+    if it is one of ALLOWED_HOSTS; SITE_URL; CSRF_TRUSTED_ORIGINS). Other clients send no Origin
+    and cannot ride a visitor's cookies; they authenticate with a bearer token."""
 
     def __init__(self, application):
-        super().__init__(application, [*settings.ALLOWED_HOSTS, *settings.CSRF_TRUSTED_ORIGINS])
+        self.application = application
 
-    def valid_origin(self, parsed_origin) -> bool:
-        return parsed_origin is None or self.validate_origin(parsed_origin)
+    async def __call__(self, scope, receive, send):
+        headers = {
+            name.decode("latin1").lower(): value.decode("latin1") for name, value in scope.get("headers", [])
+        }
+        if "origin" not in headers or self.same_site(headers["origin"], scope, headers):
+            return await self.application(scope, receive, send)
+        return await WebsocketDenier()(scope, receive, send)
+
+    def same_site(self, origin: str, scope, headers: dict[str, str]) -> bool:
+        return is_our_site(origin, self.own_origin(scope, headers))
+
+    @staticmethod
+    def own_origin(scope, headers: dict[str, str]) -> Origin | None:
+        """The origin of the site the socket was opened on, as Django would see its Host."""
+        host = headers.get("host", "")
+        if settings.USE_X_FORWARDED_HOST and "x-forwarded-host" in headers:
+            host = headers["x-forwarded-host"].split(",")[-1].strip()
+        domain, _port = split_domain_port(host)
+        if not domain or not validate_host(domain, settings.ALLOWED_HOSTS):
+            return None
+        proxy_header, secure_value = settings.SECURE_PROXY_SSL_HEADER or ("", "")
+        forwarded = headers.get(proxy_header.removeprefix("HTTP_").replace("_", "-").lower(), "")
+        secure = scope.get("scheme") == "wss" or forwarded.split(",")[0].strip() == secure_value
+        return origin_of(f"{'https' if secure else 'http'}://{host}")
 
 
 # A server process retries the mails it (or a stopped process) could not send, so no cron is needed.
 if settings.EMAIL_DELIVERY == "thread":
-    mail.start_retry_loop()
+    outbox.start_retry_loop()
 
 websocket_urlpatterns = [
     path("ws/dashboard/", DashboardConsumer.as_asgi()),
     path("ws/programme/", ProgrammeConsumer.as_asgi()),
     path("ws/netwerk/", NetworkConsumer.as_asgi()),
+    path("ws/room/<str:room_code>/", RoomConsumer.as_asgi()),
 ]
 
 application = ProtocolTypeRouter(

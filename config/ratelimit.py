@@ -4,15 +4,21 @@ One middleware, after authentication and URL resolution. Counters are fixed wind
 cache: Redis when REDIS_URL is set (shared by all daphne processes), process memory otherwise.
 A limit that is reached answers 429 with Retry-After (JSON under /api/, a Dutch page elsewhere).
 
-- per client IP: registrations and signups (every POST), and misses on secret links (manage
-  links, badges, calendar feeds, connect codes, pairing codes: a 401/404/410 answer). Once an IP
-  has missed too often, all its secret links answer 429 until the window ends, the right one too:
-  guessing a 128-bit secret is hopeless anyway, this makes it visibly so.
-- per secret or token: every request with one manage token, one connect secret, one scanner token.
+Hundreds of people share one address (the venue's Wi-Fi, a town hall, a mobile network), so
+nothing here lets one client's misbehaviour refuse the others:
 
-Organisers (staff sessions) are never limited: the kiosk and the registration desk at the venue
-share one IP with hundreds of phones. Behind a proxy the client IP must come from it: run daphne
-with `--proxy-headers` and let the proxy *set* X-Forwarded-For (see README).
+- A valid secret (manage link, badge, calendar feed, connect or pairing code) is always served;
+  only its own per-secret limit can refuse it (`secret_use`, counted on the answers it gets).
+- Misses (an unknown secret: a 401/404/410 answer) are counted per *client*: its address plus a
+  cookie set on its first miss, or, for a client that drops cookies, its browser's headers. A
+  client over its budget gets 429 instead of its misses' answers. A client that rotates cookies
+  and headers runs into a larger budget per address, which also stops only misses. Guessing a
+  128-bit secret is hopeless anyway; this makes it visibly so, and keeps the cost down.
+- Registrations and signups per address, sized for a town hall registering its council.
+
+Someone there in person (events.presence: an organiser, a paired kiosk or desk) is never limited
+per address. Behind a proxy the client address must come from it: daphne's `--proxy-headers`
+behind a proxy that *sets* X-Forwarded-For, never facing the internet itself (README).
 
 The cache failing (Redis down) lets requests through: a limit is not worth an outage.
 """
@@ -21,26 +27,37 @@ import hashlib
 import json
 import logging
 import math
+import secrets
 import time
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core import signing
 from django.core.cache import caches
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import Resolver404, resolve
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from config.accesslog import SECRET_PARAMETERS
+from config.cookies import set_private_cookie
+from events.presence import in_person
 
 logger = logging.getLogger(__name__)
 
-SECRET_KWARGS = ("token", "manage_token", "secret", "code")
-REGISTRATION_VIEWS = {"events:register", "api:create_registration"}
+SECRET_KWARGS = SECRET_PARAMETERS  # the URL parameters that hold a secret (config.accesslog)
+# A delegation counts as one registration request (the per-address budget is sized for a town hall).
+REGISTRATION_VIEWS = {"events:register", "api:create_registration", "events:register_delegation", "api:create_delegation"}
 SIGNUP_VIEWS = {"networking:signup", "api:create_signup"}
 # Views whose secret is in the body, not the URL: only their misses are counted.
 SECRET_BODY_VIEWS = {"api:pair"}
 MISS_STATUSES = {401, 404, 410}
+# Set on a client's first miss, so that its next misses count for it and not for its neighbours.
+CLIENT_COOKIE = "dld_client"
+CLIENT_COOKIE_SALT = "config.ratelimit.client"
+CLIENT_COOKIE_SECONDS = 24 * 3600
 
 
 def limits_operation(path: str, method: str, operation: dict) -> bool:
@@ -95,6 +112,15 @@ def counters():
     if _counters is None:
         _counters = caches.create_connection("default")
     return _counters
+
+
+def reset() -> None:
+    """Forget this process's cache connection and that the cache was down, for tests and for a
+    process that forks (a connection must not be shared with the parent). The counts themselves
+    live in the cache."""
+    global _cache_down_until, _counters
+    _cache_down_until = 0.0
+    _counters = None
 
 
 @receiver(setting_changed)
@@ -157,8 +183,68 @@ def check(rule: str, subject: str, limit: Limit) -> None:
         raise RateLimited(retry_after)
 
 
+def allowed(rule: str, subject: str) -> bool:
+    """Count one use of `rule` by `subject` (e.g. mails to one address); False once over its limit.
+    For limits that answer quietly instead of with a 429 (the caller must not learn anything)."""
+    if not settings.RATE_LIMITS_ENABLED:
+        return True
+    limit = limits()[rule]
+    used, _retry_after = increment(rule, subject, limit)
+    return used is None or used <= limit.requests
+
+
+def client_address(request: HttpRequest) -> str | None:
+    """The client's IP address; None for a request made without a connection (a test's login)."""
+    return request.META.get("REMOTE_ADDR") or None
+
+
 def client_ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR") or "unknown"
+    return client_address(request) or "unknown"
+
+
+def clients_of(request: HttpRequest) -> tuple[list[str], str]:
+    """(the keys a miss counts for: its address plus its cookie, or for a client without one its
+    browser's headers and the new cookie; that new cookie's value, or "")."""
+    ip = client_ip(request)
+    try:
+        cookie = request.get_signed_cookie(CLIENT_COOKIE, salt=CLIENT_COOKIE_SALT)
+    except (KeyError, signing.BadSignature):
+        cookie = ""
+    if cookie:
+        return [f"{ip}|cookie:{cookie}"], ""
+    headers = "|".join(request.META.get(name, "") for name in ("HTTP_USER_AGENT", "HTTP_ACCEPT_LANGUAGE"))
+    new_cookie = secrets.token_urlsafe(16)
+    return [f"{ip}|headers:{headers}", f"{ip}|cookie:{new_cookie}"], new_cookie
+
+
+def _typed_subjects(request: HttpRequest, rule: str) -> tuple[list[tuple[str, str]], str]:
+    clients, new_cookie = clients_of(request)
+    return [(rule, client) for client in clients] + [(f"{rule}_ip", client_ip(request))], new_cookie
+
+
+def check_typed(request: HttpRequest, rule: str) -> None:
+    """Raise RateLimited when the client, or its address (`<rule>_ip`), has used up its wrong tries
+    of `rule`: before the try, for a short code a person types, so that a try after the limit
+    cannot tell a right code from a wrong one (misses of long secrets are counted after)."""
+    if not settings.RATE_LIMITS_ENABLED:
+        return
+    rules = limits()
+    subjects, _new_cookie = _typed_subjects(request, rule)
+    for name, subject in subjects:
+        check(name, subject, rules[name])
+
+
+def count_typed_miss(request: HttpRequest, response: HttpResponse, rule: str) -> HttpResponse:
+    """Count a wrong typed code for the client and its address (see check_typed)."""
+    if not settings.RATE_LIMITS_ENABLED:
+        return response
+    rules = limits()
+    subjects, new_cookie = _typed_subjects(request, rule)
+    for name, subject in subjects:
+        increment(name, subject, rules[name])
+    if new_cookie:
+        set_private_cookie(response, CLIENT_COOKIE, new_cookie, salt=CLIENT_COOKIE_SALT, max_age=CLIENT_COOKIE_SECONDS)
+    return response
 
 
 def bearer_token(request: HttpRequest) -> str:
@@ -167,7 +253,12 @@ def bearer_token(request: HttpRequest) -> str:
 
 
 def too_many_requests(request: HttpRequest, retry_after: int) -> HttpResponse:
-    message = _("Too many requests. Try again in %(seconds)s seconds.") % {"seconds": retry_after}
+    minutes = max(1, math.ceil(retry_after / 60))
+    message = ngettext(
+        "Too many requests. Try again in a minute.",
+        "Too many requests. Try again in %(minutes)s minutes.",
+        minutes,
+    ) % {"minutes": minutes}
     if request.path.startswith("/api/"):
         body = {"detail": message, "code": "rate_limited", "errors": {}}
         response = HttpResponse(json.dumps(body), status=429, content_type="application/json")
@@ -177,16 +268,34 @@ def too_many_requests(request: HttpRequest, retry_after: int) -> HttpResponse:
     return response
 
 
+@dataclass(frozen=True)
+class _Guarded:
+    """A request that presents a secret: what its answer will be counted against."""
+
+    secret: str  # in the URL; "" when it is in the body (a pairing code)
+
+
+def admin_login_locked(request: HttpRequest, response=None, credentials=None) -> HttpResponse:
+    """django-axes' answer to a locked admin login: our 429, its wait in minutes."""
+    from axes.helpers import get_cool_off
+
+    cool_off = get_cool_off(request)
+    return too_many_requests(request, int(cool_off.total_seconds()) if cool_off else 3600)
+
+
 class RateLimitMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        misses = getattr(request, "_rate_limit_misses", None)
-        if misses and response.status_code in MISS_STATUSES:
-            # This miss is answered; once there are too many, the IP's next request gets the 429.
-            increment("secret_misses", misses, limits()["secret_misses"])
+        guarded = getattr(request, "_rate_limit_guarded", None)
+        if guarded is None:
+            return response
+        if response.status_code in MISS_STATUSES:
+            return self.count_miss(request, response)
+        if guarded.secret:
+            increment("secret_use", guarded.secret, limits()["secret_use"])
         return response
 
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
@@ -202,25 +311,43 @@ class RateLimitMiddleware:
         view_name = request.resolver_match.view_name if request.resolver_match else ""
         secret = next((view_kwargs[name] for name in SECRET_KWARGS if view_kwargs.get(name)), "")
         token = bearer_token(request)
-        per_ip = (
-            bool(secret)
-            or view_name in SECRET_BODY_VIEWS
-            or (request.method == "POST" and (view_name in REGISTRATION_VIEWS or view_name in SIGNUP_VIEWS))
-        )
-        if not (per_ip or token):
-            return
-        if per_ip and request.user.is_staff:
+        guarded = bool(secret) or view_name in SECRET_BODY_VIEWS
+        writes = request.method == "POST" and (view_name in REGISTRATION_VIEWS or view_name in SIGNUP_VIEWS)
+        if not (guarded or writes or token):
             return
         rules = limits()
-        ip = client_ip(request)
         if token:
             count("scanner", token, rules["scanner"])
-        if request.method == "POST" and view_name in REGISTRATION_VIEWS:
-            count("registration", ip, rules["registration"])
-        if request.method == "POST" and view_name in SIGNUP_VIEWS:
-            count("signup", ip, rules["signup"])
-        if secret or view_name in SECRET_BODY_VIEWS:
-            check("secret_misses", ip, rules["secret_misses"])
-            request._rate_limit_misses = ip
+        if not (guarded or writes) or in_person(request):
+            return
+        ip = client_ip(request)
+        if writes:
+            rule = "registration" if view_name in REGISTRATION_VIEWS else "signup"
+            count(rule, ip, rules[rule])
         if secret:
-            count("secret_use", secret, rules["secret_use"])
+            check("secret_use", secret, rules["secret_use"])
+        if guarded:
+            request._rate_limit_guarded = _Guarded(secret)
+
+    def count_miss(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        """Count a miss for its client and its address; over either budget, a 429 instead."""
+        rules = limits()
+        clients, new_cookie = clients_of(request)
+        counted = [
+            (increment("secret_misses", client, rules["secret_misses"]), rules["secret_misses"])
+            for client in clients
+        ]
+        ip_limit = rules["secret_misses_ip"]
+        counted.append((increment("secret_misses_ip", client_ip(request), ip_limit), ip_limit))
+        waits = [
+            retry_after
+            for (used, retry_after), limit in counted
+            if used is not None and used > limit.requests
+        ]
+        if waits:
+            response = too_many_requests(request, max(waits))
+        if new_cookie:
+            set_private_cookie(
+                response, CLIENT_COOKIE, new_cookie, salt=CLIENT_COOKIE_SALT, max_age=CLIENT_COOKIE_SECONDS
+            )
+        return response

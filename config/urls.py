@@ -4,14 +4,20 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 from django.utils.translation import gettext as _
 from django.views import defaults
+from django.views.i18n import set_language
 
 from config.api import api
 
 urlpatterns = [
+    path("taal/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", include("checkin.urls")),
     path("", include("networking.urls")),
+    path("", include("events.feedback.urls")),
+    path("", include("events.certificates.urls")),
+    path("", include("events.announcements.urls")),
+    path("", include("events.messaging.urls")),
     path("", include("events.urls")),
 ]
 

@@ -3,31 +3,46 @@ organisers' changes to the programme."""
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import Path, Router, Status
 
-from events import selectors, services
-from events.auth import organiser_auth
+from events import selectors, services, webhooks
+from events.auth import Scope, organiser
 from events.errors import InvalidInput
-from events.forms import RegistrationForm, WorkshopChoiceForm
+from events.extras import with_extra_fields, with_extra_schema
+from events.forms import RegistrationForm, ResendForm, WorkshopChoiceForm, clean_delegation
 from events.models import Room, Round, Workshop
+from events.presence import vouches_for_address
 from events.schemas import (
     MAX_ID,
+    AcceptedOut,
+    DelegationIn,
+    DelegationOut,
     EventOut,
+    InvitationCodeIn,
+    InvitationCodeOut,
     MunicipalityOut,
     PersonalDataOut,
     RegistrationChangeIn,
     RegistrationDetailOut,
     RegistrationIn,
     RegistrationOut,
+    ResendIn,
+    WebhookCreatedOut,
+    WebhookIn,
     WorkshopChangeIn,
     WorkshopOut,
+    delegation_out,
     error_responses,
     registration_detail_out,
     registration_out,
 )
 
 router = Router(tags=["event"])
+# With the fields the other apps add to a registration (events.extras).
+RegistrationWithExtrasIn = with_extra_schema(RegistrationIn, "in")
+RegistrationWithExtrasOut = with_extra_schema(RegistrationDetailOut, "out")
 WORKSHOP_ID = Path(..., ge=1, le=MAX_ID, description="The workshop's id.")
 
 
@@ -62,18 +77,72 @@ def search_municipalities(request: HttpRequest, q: str = ""):
     response={201: RegistrationOut, **error_responses(400, 404, 409, 422)},
     summary="Register an attendee",
 )
-def create_registration(request: HttpRequest, payload: RegistrationIn):
+def create_registration(request: HttpRequest, payload: RegistrationWithExtrasIn):
     event = selectors.current_event()
-    form = RegistrationForm(data=payload.dict(), event=event)
+    form = with_extra_fields(RegistrationForm)(data=payload.dict(), event=event)
     if not form.is_valid():
         raise InvalidInput.from_form(form)
-    registration, _token = services.register(event=event, **form.cleaned_data)
+    registration, _token = services.register(
+        event=event,
+        language=payload.language or translation.get_language(),
+        proven=vouches_for_address(request, event_id=event.pk),
+        **form.cleaned_data,
+    )
     return Status(201, registration_out(registration, request.build_absolute_uri))
+
+
+@router.post(
+    "delegations",
+    response={201: DelegationOut, **error_responses(400, 404, 409, 422)},
+    summary="Register a delegation",
+)
+def create_delegation(request: HttpRequest, payload: DelegationIn):
+    """A coordinator (a griffier, say) registers the people of their municipality in one go: all
+    of them or, when the event has too few places left, none (422 `event_full` naming the
+    shortfall). Errors per member point at the row: `members.3.email`. A member with an address
+    gets their own confirmation and link (not in this answer); the coordinator manages the others
+    and, when attending, themselves (their `manage_url` is in the answer)."""
+    event = selectors.current_event()
+    cleaned = clean_delegation(payload.dict(), event)
+    delegation, _token, registered = services.register_delegation(
+        event=event, language=translation.get_language(), **cleaned
+    )
+    members = [registration for registration, _member_token in registered]
+    return Status(201, delegation_out(delegation, members, request.build_absolute_uri))
+
+
+@router.get(
+    "delegations/{manage_token}",
+    response={200: DelegationOut, **error_responses(404)},
+    summary="My delegation",
+)
+def get_delegation(request: HttpRequest, manage_token: str):
+    """The delegation behind the coordinator's private link, its members (cancelled ones too)."""
+    delegation = selectors.delegation_for_token(manage_token)
+    members = delegation.members.select_related("delegation").order_by("created_at", "pk")
+    return delegation_out(delegation, members, request.build_absolute_uri)
+
+
+@router.post(
+    "registrations/resend",
+    response={202: AcceptedOut, **error_responses(400, 422)},
+    summary="Send my link again",
+)
+def resend_links(request: HttpRequest, payload: ResendIn):
+    """Mails the private link of every registration made with this address to that address. The
+    answer is 202 whether or not the address is registered (nothing to learn from it); a few
+    requests per address and hour are mailed, the rest are quietly dropped."""
+    form = ResendForm(data=payload.dict())
+    if form.is_valid():
+        services.send_links(selectors.current_event(), form.cleaned_data["email"])
+    else:
+        selectors.current_event()  # 404 without an event, as every operation
+    return Status(202, {"detail": _("If this address is registered, its link has been sent to it.")})
 
 
 @router.get(
     "registrations/{manage_token}",
-    response={200: RegistrationDetailOut, **error_responses(404)},
+    response={200: RegistrationWithExtrasOut, **error_responses(404)},
     summary="My registration",
 )
 def get_registration(request: HttpRequest, manage_token: str):
@@ -83,7 +152,7 @@ def get_registration(request: HttpRequest, manage_token: str):
 
 @router.patch(
     "registrations/{manage_token}",
-    response={200: RegistrationDetailOut, **error_responses(400, 404, 409, 422)},
+    response={200: RegistrationWithExtrasOut, **error_responses(400, 404, 409, 422)},
     summary="Change my workshops",
 )
 def change_registration(request: HttpRequest, manage_token: str, payload: RegistrationChangeIn):
@@ -99,7 +168,7 @@ def change_registration(request: HttpRequest, manage_token: str, payload: Regist
 
 @router.delete(
     "registrations/{manage_token}",
-    response={200: RegistrationDetailOut, **error_responses(404)},
+    response={200: RegistrationWithExtrasOut, **error_responses(404)},
     summary="Cancel my registration",
 )
 def cancel_registration(request: HttpRequest, manage_token: str):
@@ -130,7 +199,7 @@ def _in_event(model, pk: int | None, workshop: Workshop, field: str, unknown: st
 
 @router.patch(
     "workshops/{workshop_id}",
-    auth=organiser_auth,
+    **organiser(Scope.PROGRAMME),
     response={200: WorkshopOut, **error_responses(400, 401, 404, 409, 422)},
     summary="Move a workshop or change its capacity (organisers)",
 )
@@ -149,10 +218,39 @@ def change_workshop(request: HttpRequest, payload: WorkshopChangeIn, workshop_id
 
 @router.post(
     "workshops/{workshop_id}/cancel",
-    auth=organiser_auth,
+    **organiser(Scope.PROGRAMME),
     response={200: WorkshopOut, **error_responses(401, 404)},
     summary="Cancel a workshop (organisers)",
 )
 def cancel_workshop(request: HttpRequest, workshop_id: int = WORKSHOP_ID):
     services.cancel_workshop(get_object_or_404(Workshop, pk=workshop_id))
     return Workshop.objects.programme_item(workshop_id)
+
+
+@router.post(
+    "webhooks",
+    **organiser(Scope.REGISTRATIONS),
+    response={201: WebhookCreatedOut, **error_responses(401, 404, 422)},
+    summary="Register a webhook endpoint (organisers)",
+)
+def create_webhook(request: HttpRequest, payload: WebhookIn):
+    """Deliveries are POSTed after each change commits, signed with `X-DLD-Signature:
+    t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>" with the secret>`; compare in constant
+    time and reject a `t` more than five minutes old. `X-DLD-Delivery` stays the same over retries."""
+    endpoint, secret = webhooks.register(
+        selectors.current_event(), url=payload.url, events=payload.events, created_by=request.user
+    )
+    return Status(201, {"id": endpoint.pk, "secret": secret})
+
+
+@router.post(
+    "invitation-codes",
+    **organiser(Scope.REGISTRATIONS),
+    response={201: InvitationCodeOut, **error_responses(400, 401, 404, 409, 422)},
+    summary="Make an invitation code (organisers)",
+)
+def create_invitation_code(request: HttpRequest, payload: InvitationCodeIn):
+    """For the current edition. The code is stored in capitals; a code that exists is a 409."""
+    event = selectors.current_event()
+    code = services.make_invitation_code(event=event, **payload.dict())
+    return Status(201, code)

@@ -5,9 +5,9 @@ organiser accounts) in Django's serialization format, primary keys and secrets i
 restored database answers the same badges, private links, scanner tokens and connect codes.
 It restores into an empty database only: merging two days' data is not a backup's job.
 
-Each app says which of its models belong to an edition in its own `backup.py` (found like
-`admin.py`), registering them in dependency order: the core's here, checkin's and networking's
-there, so the core never imports the apps built on it.
+Each app says which of its models belong to an edition in its own `backup.py` (an
+events.registry module), registering them in dependency order: the core's here, checkin's and
+networking's there, so the core never imports the apps built on it.
 """
 
 import datetime
@@ -22,20 +22,27 @@ from django.core.management.color import no_style
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 from django.utils import timezone
-from django.utils.module_loading import autodiscover_modules
 
 from events.errors import ServiceError
 from events.models import (
+    ApiToken,
+    AuditEntry,
     Booking,
+    Delegation,
     Event,
+    InvitationCode,
     Municipality,
     OutboundEmail,
     Registration,
     Room,
     Round,
     Speaker,
+    WebhookDelivery,
+    WebhookEndpoint,
     Workshop,
 )
+from events.registry import Registry
+from events.services.registration import give_missing_read_only_tokens
 
 FORMAT = "dld-event-export"
 VERSION = 1
@@ -55,19 +62,18 @@ class Part:
     shared: bool = False
 
 
-PARTS: list[Part] = []
+PARTS: Registry[Part] = Registry("backup")
 
 
 def part(
     model: type[models.Model], rows: Callable[[Event], models.QuerySet], *, shared: bool = False
 ) -> None:
     """Register a model's rows for backups (after the models it refers to)."""
-    PARTS.append(Part(model, rows, shared))
+    PARTS.register(Part(model, rows, shared), stacklevel=2)
 
 
 def parts() -> list[Part]:
-    autodiscover_modules("backup")
-    return PARTS
+    return list(PARTS)
 
 
 # Accounts go by their natural key (the username): a restore into a database where someone already
@@ -75,11 +81,16 @@ def parts() -> list[Part]:
 part(Group, lambda event: Group.objects.order_by("name"), shared=True)
 part(get_user_model(), lambda event: get_user_model().objects.order_by("username"), shared=True)
 part(Municipality, lambda event: Municipality.objects.order_by("pk"), shared=True)
+# Organisers' API tokens (hashes) belong to their accounts, so a restored system answers their scripts.
+part(ApiToken, lambda event: ApiToken.objects.order_by("pk"), shared=True)
 part(Event, lambda event: Event.objects.filter(pk=event.pk))
 part(Room, lambda event: Room.objects.filter(event=event).order_by("pk"))
 part(Round, lambda event: Round.objects.filter(event=event).order_by("pk"))
 part(Speaker, lambda event: Speaker.objects.filter(event=event).order_by("pk"))
 part(Workshop, lambda event: Workshop.objects.filter(round__event=event).order_by("pk"))
+part(InvitationCode, lambda event: InvitationCode.objects.filter(event=event).order_by("pk"))
+# A delegation names its coordinator's registration, restored next (references are checked at the end).
+part(Delegation, lambda event: Delegation.objects.filter(event=event).order_by("pk"))
 part(Registration, lambda event: Registration.objects.filter(event=event).order_by("pk"))
 part(Booking, lambda event: Booking.objects.filter(registration__event=event).order_by("pk"))
 # Mails about a registration of this edition, and those about no registration (e.g. to a
@@ -91,6 +102,17 @@ part(
         | OutboundEmail.objects.filter(registration=None)
     ).order_by("pk"),
 )
+# The audit trail of the edition, whichever app's objects its entries are about (they name them by
+# content type and id, and their users by username, so they restore as they were).
+part(AuditEntry, lambda event: AuditEntry.objects.filter(event=event).order_by("pk"))
+# Webhook endpoints (their signing secrets) and the delivery log, so what was not delivered yet still is.
+part(WebhookEndpoint, lambda event: WebhookEndpoint.objects.filter(event=event).order_by("pk"))
+part(WebhookDelivery, lambda event: WebhookDelivery.objects.filter(endpoint__event=event).order_by("pk"))
+
+# Live announcements, messages to a group, polls and questions in the room (their own modules, as their models).
+import events.announcements.backup  # noqa: E402
+import events.messaging.backup  # noqa: E402
+import events.room.backup  # noqa: E402, F401
 
 
 def export_event(event: Event) -> dict:
@@ -154,6 +176,7 @@ def import_event(document: dict) -> dict[str, int]:
             for row in deferred:
                 row.save_deferred_fields()
         connection.check_constraints(table_names=[model._meta.db_table for model in restored_models])
+        give_missing_read_only_tokens()  # a backup made before registrations had them
         # New rows after the restore must get ids above the restored ones (PostgreSQL sequences).
         with connection.cursor() as cursor:
             for statement in connection.ops.sequence_reset_sql(no_style(), list(restored_models)):

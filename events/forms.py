@@ -2,11 +2,23 @@
 
 from django import forms
 from django.contrib.auth.base_user import BaseUserManager
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from events.errors import RegistrationError
-from events.models import Event, Municipality, Role, Theme, Workshop
+from events.errors import InvalidInput, RegistrationError
+from events.models import (
+    Delegation,
+    Event,
+    InvitationCode,
+    Municipality,
+    Registration,
+    Role,
+    Workshop,
+    max_length,
+)
 from events.services import check_one_per_round
+from events.services.registration import code_problem
+from events.validators import single_line
 
 
 class WorkshopPerRound(forms.SelectMultiple):
@@ -21,6 +33,26 @@ class WorkshopPerRound(forms.SelectMultiple):
 class MunicipalityField(forms.ModelChoiceField):
     def to_python(self, value):
         return super().to_python(value.strip().upper() if isinstance(value, str) else value)
+
+
+class PersonForm(forms.Form):
+    """A person's name (single lines, trimmed) and the normalised `email` the subclass declares."""
+
+    first_name = forms.CharField(
+        label=_("First name"), max_length=max_length(Registration, "first_name"), validators=[single_line]
+    )
+    last_name = forms.CharField(
+        label=_("Last name"), max_length=max_length(Registration, "last_name"), validators=[single_line]
+    )
+
+    def clean_first_name(self) -> str:
+        return self.cleaned_data["first_name"].strip()
+
+    def clean_last_name(self) -> str:
+        return self.cleaned_data["last_name"].strip()
+
+    def clean_email(self) -> str:
+        return BaseUserManager.normalize_email(self.cleaned_data["email"].strip())
 
 
 class WorkshopChoiceForm(forms.Form):
@@ -46,33 +78,9 @@ class WorkshopChoiceForm(forms.Form):
         return workshops
 
 
-class DirectoryProfileForm(forms.Form):
-    """What an attendee shows in the attendee directory (networking), only while opted in."""
+class RegistrationForm(PersonForm, WorkshopChoiceForm):
+    """The core's fields; the pages and the API add the other apps' (events.extras.with_extra_fields)."""
 
-    directory_opt_in = forms.BooleanField(
-        label=_("List me in the attendee directory so other attendees can find me"),
-        required=False,
-        help_text=_("Optional. Only your name, role and municipality are shown; never your e-mail address."),
-    )
-    interests = forms.MultipleChoiceField(
-        label=_("Themes that interest you"),
-        choices=Theme.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("Shown in the directory, and used to suggest people to meet."),
-    )
-    talk_about = forms.CharField(
-        label=_("I would like to talk about"),
-        max_length=200,
-        required=False,
-        help_text=_("One short line, e.g. a question you are working on."),
-    )
-
-    def clean_talk_about(self) -> str:
-        return " ".join(self.cleaned_data["talk_about"].split())
-
-
-class RegistrationForm(WorkshopChoiceForm, DirectoryProfileForm):
     field_order = [
         "first_name",
         "last_name",
@@ -82,14 +90,10 @@ class RegistrationForm(WorkshopChoiceForm, DirectoryProfileForm):
         "organisation",
         "workshops",
         "needs",
-        "directory_opt_in",
-        "interests",
-        "talk_about",
+        "code",
     ]
 
-    first_name = forms.CharField(label=_("First name"), max_length=100)
-    last_name = forms.CharField(label=_("Last name"), max_length=100)
-    email = forms.EmailField(label=_("E-mail address"), max_length=254)
+    email = forms.EmailField(label=_("E-mail address"), max_length=max_length(Registration, "email"))
     role = forms.ChoiceField(label=_("Your role"), choices=[("", "—"), *Role.choices])
     municipality = MunicipalityField(
         label=_("Municipality"),
@@ -100,26 +104,37 @@ class RegistrationForm(WorkshopChoiceForm, DirectoryProfileForm):
     )
     organisation = forms.CharField(
         label=_("Organisation"),
-        max_length=200,
+        max_length=max_length(Registration, "organisation"),
         required=False,
+        validators=[single_line],
         help_text=_("Only if you do not come on behalf of a municipality."),
     )
     needs = forms.CharField(
         label=_("Accessibility or dietary needs"),
-        max_length=1000,
+        max_length=max_length(Registration, "needs"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Optional. Only used to prepare the day; erased after the event."),
+        help_text=_("Only used to prepare the day; erased after the event."),
     )
 
-    def clean_first_name(self) -> str:
-        return self.cleaned_data["first_name"].strip()
+    code = forms.CharField(
+        label=_("Invitation code"),
+        max_length=max_length(InvitationCode, "code"),
+        required=False,
+        help_text=_("Only if the organisers gave you one."),
+    )
 
-    def clean_last_name(self) -> str:
-        return self.cleaned_data["last_name"].strip()
-
-    def clean_email(self) -> str:
-        return BaseUserManager.normalize_email(self.cleaned_data["email"].strip())
+    def clean_code(self) -> InvitationCode | None:
+        """Unknown, expired or used up: said on the field (the service counts the use under a lock)."""
+        text = self.cleaned_data["code"].strip().upper()
+        if not text:
+            return None
+        code = InvitationCode.objects.filter(event=self.event, code=text).first()
+        if code is None:
+            raise forms.ValidationError(_("This code is not known."), code="code_unknown")
+        if problem := code_problem(code, timezone.now()):
+            raise forms.ValidationError(problem.message, code=problem.code)
+        return code
 
     def clean(self):
         cleaned = super().clean()
@@ -134,13 +149,100 @@ class RegistrationForm(WorkshopChoiceForm, DirectoryProfileForm):
         return cleaned
 
 
+class ResendForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"), max_length=max_length(Registration, "email"))
+
+    def clean_email(self) -> str:
+        return BaseUserManager.normalize_email(self.cleaned_data["email"].strip())
+
+
 class RegistrationPageForm(RegistrationForm):
-    """The web form also asks for explicit consent to the privacy statement."""
+    """The web form also asks the attendee to confirm they read the privacy statement. Not a consent:
+    registering is processed to perform the registration (AVG art. 6(1)(b)), as the statement says;
+    only the directory and contacts rest on consent, asked for separately."""
 
     privacy = forms.BooleanField(
         label=_(
-            "I have read the privacy statement and agree that my registration is processed for this event"
+            "I have read the privacy statement: what is kept about my registration, why and for how long"
         ),
         required=True,
-        error_messages={"required": _("Without your consent we cannot register you.")},
+        error_messages={"required": _("Please confirm that you have read the privacy statement.")},
+    )
+
+
+class DelegationMemberForm(PersonForm, WorkshopChoiceForm):
+    """One person of a delegation. Without an e-mail address the coordinator manages them."""
+
+    email = forms.EmailField(
+        label=_("E-mail address"), max_length=max_length(Registration, "email"), required=False
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=[("", "—"), *Role.choices])
+
+
+
+class DelegationForm(PersonForm):
+    """The coordinator and their municipality; the members are DelegationMemberForm rows."""
+
+    email = forms.EmailField(label=_("E-mail address"), max_length=max_length(Registration, "email"))
+    role = forms.ChoiceField(label=_("Your role"), choices=[("", "—"), *Role.choices])
+    municipality = MunicipalityField(
+        label=_("Municipality"), queryset=Municipality.objects.all(), to_field_name="code", empty_label="—"
+    )
+    attending = forms.BooleanField(label=_("I attend the day myself as well"), required=False)
+
+
+def clean_delegation(data: dict, event: Event) -> dict:
+    """Validate a delegation as the API takes it: {coordinator: {...}, municipality, attending,
+    members: [{...}]}. Returns {coordinator, municipality, attending, members} cleaned, or raises
+    InvalidInput with messages per field: `coordinator.email`, `municipality`, `members.3.email`."""
+    coordinator = data.get("coordinator") or {}
+    form = DelegationForm(
+        data={**coordinator, "municipality": data.get("municipality"), "attending": data.get("attending")}
+    )
+    errors: dict[str, list[str]] = {}
+    if not form.is_valid():
+        for field, messages in form.errors.items():
+            key = field if field in ("municipality", "attending") else f"coordinator.{field}"
+            errors[key] = [str(message) for message in messages]
+    members = data.get("members") or []
+    if not members:
+        errors["members"] = [str(_("Add at least one person."))]
+    elif len(members) > Delegation.MAX_MEMBERS:
+        errors["members"] = [
+            str(_("A delegation has at most %(count)d people.") % {"count": Delegation.MAX_MEMBERS})
+        ]
+        members = []
+    cleaned_members = []
+    seen = {form.cleaned_data["email"].lower()} if form.is_valid() and form.cleaned_data["attending"] else set()
+    for index, member in enumerate(members):
+        member_form = DelegationMemberForm(data=member, event=event)
+        if not member_form.is_valid():
+            for field, messages in member_form.errors.items():
+                errors[f"members.{index}.{field}"] = [str(message) for message in messages]
+            continue
+        email = member_form.cleaned_data["email"].lower()
+        if email and email in seen:
+            errors[f"members.{index}.email"] = [str(_("This address appears twice in the delegation."))]
+        if email:
+            seen.add(email)
+        cleaned_members.append(member_form.cleaned_data)
+    if errors:
+        raise InvalidInput(errors)
+    return {
+        "coordinator": {name: form.cleaned_data[name] for name in ("first_name", "last_name", "email", "role")},
+        "municipality": form.cleaned_data["municipality"],
+        "attending": form.cleaned_data["attending"],
+        "members": cleaned_members,
+    }
+
+
+class DelegationPageForm(DelegationForm):
+    """The web form also asks the coordinator to confirm the privacy statement, for everyone they register."""
+
+    privacy = forms.BooleanField(
+        label=_(
+            "I have read the privacy statement and told the people I register what is kept about them"
+        ),
+        required=True,
+        error_messages={"required": _("Please confirm that you have read the privacy statement.")},
     )

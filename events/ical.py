@@ -4,6 +4,7 @@ UIDs come from the workshop's own UUID and never change; SEQUENCE is the worksho
 a moved workshop updates in calendars that imported or subscribed to it.
 """
 
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -15,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events.models import Booking, Event, Registration, Workshop
+from events.validators import on_one_line
 
 PRODID = "-//Dag van de Lokale Democratie//Programma//NL"
 UID_DOMAIN = "dagvandelokaledemocratie.nl"
@@ -44,6 +46,9 @@ def _amsterdam_vtimezone() -> icalendar.Timezone:
 
 
 def _calendar(event: Event, name: str) -> icalendar.Calendar:
+    # The name is not escaped as text: a line break in it (a name stored before names were checked,
+    # events.validators) would break the file.
+    name = on_one_line(name)
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -71,27 +76,35 @@ def programme_url(workshop: Workshop) -> str:
     return f"{settings.SITE_URL}{reverse('events:home')}#{workshop.slug}"
 
 
-def _vevent(workshop: Workshop, event: Event, stamp: datetime) -> icalendar.Event:
+def _vevent(
+    workshop: Workshop, event: Event, stamp: datetime, *, personal_sequence: int = 0, dropped: bool = False
+) -> icalendar.Event:
+    """One workshop as a VEVENT. In a person's calendar its SEQUENCE adds their own changes
+    (`Registration.calendar_sequence`), and a workshop they no longer attend goes out `dropped`:
+    STATUS:CANCELLED under the same UID, which removes it from a calendar that imported it."""
     tz = ZoneInfo(event.timezone)
     vevent = icalendar.Event()
     vevent.add("uid", f"{workshop.uid}@{UID_DOMAIN}")
     vevent.add("dtstamp", stamp)
     vevent.add("last-modified", workshop.updated_at.astimezone(UTC))
-    vevent.add("sequence", workshop.sequence)
+    vevent.add("sequence", workshop.sequence + personal_sequence)
     vevent.add("summary", workshop.title)
     vevent.add("dtstart", workshop.round.starts_at.astimezone(tz))
     vevent.add("dtend", workshop.round.ends_at.astimezone(tz))
-    location = ", ".join(part for part in (workshop.room.name, event.venue, event.venue_address) if part)
-    vevent.add("location", location)
+    vevent.add("location", ", ".join(part for part in (workshop.room.name, event.full_address) if part))
+    if event.has_geo:
+        vevent.add("geo", (float(event.venue_latitude), float(event.venue_longitude)))
     speakers = ", ".join(speaker.name for speaker in workshop.speakers.all())
     description = workshop.description
     if speakers:
-        description = f"{description}\n\n{_('Speakers')}: {speakers}".strip()
+        # Not inside the f-string: makemessages cannot see a gettext call there.
+        label = _("Speakers")
+        description = f"{description}\n\n{label}: {speakers}".strip()
     vevent.add("description", description)
     vevent.add("url", programme_url(workshop))
-    cancelled = workshop.status == Workshop.Status.CANCELLED
+    cancelled = dropped or workshop.status == Workshop.Status.CANCELLED
     vevent.add("status", "CANCELLED" if cancelled else "CONFIRMED")
-    vevent.add("transp", "OPAQUE")
+    vevent.add("transp", "TRANSPARENT" if cancelled else "OPAQUE")
     return vevent
 
 
@@ -124,13 +137,22 @@ def personal_workshops(registration: Registration) -> list[Workshop]:
     return sorted(day, key=lambda workshop: (workshop.round.starts_at, workshop.title))
 
 
-def personal_calendar(registration: Registration, workshops: list[Workshop] | None = None) -> bytes:
-    """The personal feed; `workshops` when the caller has `personal_workshops` already."""
+def personal_calendar(
+    registration: Registration, workshops: list[Workshop] | None = None, dropped: Iterable[int] = ()
+) -> bytes:
+    """The attendee's calendar: their day (`workshops` when the caller has `personal_workshops`
+    already), and the workshops in `dropped` (ids) they no longer attend, as cancellations. A dropped
+    workshop that is in their day again is simply in it."""
     event = registration.event
     calendar = _calendar(event, f"{event.name} – {registration.full_name}")
     stamp = timezone.now().astimezone(UTC)
-    for workshop in personal_workshops(registration) if workshops is None else workshops:
-        calendar.add_component(_vevent(workshop, event, stamp))
+    day = personal_workshops(registration) if workshops is None else workshops
+    sequence = registration.calendar_sequence
+    for workshop in day:
+        calendar.add_component(_vevent(workshop, event, stamp, personal_sequence=sequence))
+    in_day = {workshop.pk for workshop in day}
+    for workshop in _workshops(event).filter(pk__in=set(dropped) - in_day).order_by("round__starts_at"):
+        calendar.add_component(_vevent(workshop, event, stamp, personal_sequence=sequence, dropped=True))
     return _finish(calendar, event)
 
 

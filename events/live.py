@@ -1,7 +1,11 @@
-"""The one module that publishes live events to WebSocket clients, over the channel layer.
+"""The one module that publishes live events to WebSocket clients, over the channel layer, and
+the live messages of the core (workshops, registrations). The apps built on the core build their
+own messages in their `live.py` and publish them through here.
 
 Services call `publish` from `transaction.on_commit`, so a socket never hears of a change that
 was rolled back. With REDIS_URL set the layer is Redis and every daphne process's sockets hear it.
+Groups belong to one edition (`dashboard(event_id)`, …); `close_sockets` ends the sockets of a
+credential's group (a revoked device, an ended session) the same way.
 """
 
 import asyncio
@@ -14,13 +18,18 @@ from asgiref.sync import SyncToAsync, async_to_sync
 from channels.layers import get_channel_layer
 from django.core.serializers.json import DjangoJSONEncoder
 
+from events.models import Registration, Workshop, secret_hash
+from events.schemas import WorkshopOut
+
 logger = logging.getLogger(__name__)
 
-DASHBOARD = "dashboard"
-PROGRAMME = "programme"
-
-# The consumer method that forwards a published message to its socket (see events.consumers).
+# The consumer methods that forward a published message to its socket, and that close it (see
+# events.consumers).
 HANDLER = "live.message"
+CLOSE = "live.close"
+# Close code for a socket whose right ended (device revoked, session ended): the client reconnects
+# and is refused, or asks to log in again.
+RIGHT_ENDED = 4401
 # A Redis that hangs (not down: that fails at once) holds up the request at most this long.
 PUBLISH_TIMEOUT = 2.0
 
@@ -29,6 +38,47 @@ _in_flight: set = set()
 
 
 Groups = str | Iterable[str]
+
+
+# Every live group belongs to one edition: a socket joins those of the edition it is bound to, so
+# it never hears another edition's names or figures.
+
+
+def edition_group(kind: str, event_id: int) -> str:
+    return f"{kind}.{event_id}"
+
+
+def dashboard(event_id: int) -> str:
+    """The organisers' and scanners' feed of one edition (names, arrivals)."""
+    return edition_group("dashboard", event_id)
+
+
+def programme(event_id: int) -> str:
+    """The public feed of one edition's programme (seats, rooms, times)."""
+    return edition_group("programme", event_id)
+
+
+def announcements(event_id: int) -> str:
+    """Every live socket of one edition: organisers' announcements (events.announcements)."""
+    return edition_group("announcements", event_id)
+
+
+# A socket opened with a credential also joins that credential's group, so that ending the
+# credential closes its sockets on every process.
+
+
+def session_group(session_key: str) -> str:
+    """The sockets opened with this session (hashed: the key itself is a credential)."""
+    return f"session.{secret_hash(session_key)[:32]}"
+
+
+def close_sockets(groups: Groups, code: int = RIGHT_ENDED) -> None:
+    """Close every socket in `groups` (call from `transaction.on_commit`)."""
+    _deliver({group: [{"type": CLOSE, "code": code}] for group in _names(groups)})
+
+
+def _names(groups: Groups) -> list[str]:
+    return [groups] if isinstance(groups, str) else list(groups)
 
 
 def publish(groups: Groups, message: dict | None) -> None:
@@ -44,21 +94,24 @@ def publish_batch(batch: Iterable[tuple[Groups, dict | None]]) -> None:
     for at most PUBLISH_TIMEOUT. A broken or hanging channel layer (Redis down) never breaks or
     holds up the change: dashboards reload a snapshot when they reconnect.
     """
-    layer = get_channel_layer()
     deliveries = [
         (group, {"type": HANDLER, "text": json.dumps(message, cls=DjangoJSONEncoder)})
         for groups, message in batch
         if message is not None
-        for group in ([groups] if isinstance(groups, str) else groups)
+        for group in _names(groups)
     ]
-    if layer is None or not deliveries:
-        return
-
-    # A socket hears a batch's messages in order: one group's sends one after another, the
-    # groups side by side.
     per_group: dict[str, list[dict]] = {}
     for group, event in deliveries:
         per_group.setdefault(group, []).append(event)
+    _deliver(per_group)
+
+
+def _deliver(per_group: dict[str, list[dict]]) -> None:
+    """Send each group its events. A socket hears a group's events in order: one group's sends one
+    after another, the groups side by side."""
+    layer = get_channel_layer()
+    if layer is None or not per_group:
+        return
 
     async def send_in_order(group: str, events: list[dict]) -> None:
         for event in events:
@@ -94,6 +147,12 @@ async def sent() -> None:
         await asyncio.wait([asyncio.wrap_future(future) for future in list(_in_flight)])
 
 
+def server_loop() -> asyncio.AbstractEventLoop | None:
+    """The event loop of the server whose thread this is; None in commands and tests. For callers
+    that schedule a later publish on it (events.room.live)."""
+    return _server_loop()
+
+
 def _server_loop() -> asyncio.AbstractEventLoop | None:
     """The event loop of the server that called this sync thread, if any (asgiref records it)."""
     if getattr(SyncToAsync.threadlocal, "main_event_loop_pid", None) != os.getpid():
@@ -105,3 +164,68 @@ def _server_loop() -> asyncio.AbstractEventLoop | None:
 def _report_failure(future) -> None:
     if not future.cancelled() and future.exception() is not None:
         logger.warning("live events not delivered", exc_info=future.exception())
+
+
+# The core's messages.
+
+
+def publish_changes(
+    messages: list[tuple[Groups, dict | None]], registrations: list[tuple[int, str]], workshop_ids: list[int]
+) -> None:
+    """After a commit: `messages` as they are, then a `registration` event per (id, action) for its
+    edition's dashboard and a `workshop` event per workshop for its edition's programme and
+    dashboard."""
+    publish_batch(
+        messages
+        + [registration_message(registration_id, action) for registration_id, action in registrations]
+        + workshop_messages(workshop_ids)
+    )
+
+
+def workshop_messages(workshop_ids: list[int]) -> list[tuple[Groups, dict]]:
+    """`workshop` events for these workshops and the groups they go to, in one query (plus one
+    for their speakers)."""
+    workshops = (
+        Workshop.objects.filter(pk__in=workshop_ids)
+        .select_related("round", "room")
+        .prefetch_related("speakers")
+        .with_counts()
+        .order_by("pk")
+    )
+    return [
+        (
+            (programme(w.round.event_id), dashboard(w.round.event_id)),
+            {"type": "workshop", "workshop": WorkshopOut.from_orm(w).model_dump(mode="json")},
+        )
+        for w in workshops
+    ]
+
+
+def registration_message(registration_id: int, action: str) -> tuple[Groups, dict | None]:
+    """The event and its dashboard; no event when the registration is gone by the time the commit
+    hook runs."""
+    registration = Registration.objects.select_related("municipality").filter(pk=registration_id).first()
+    if registration is None:
+        return (), None
+    registered = Registration.objects.filter(
+        event_id=registration.event_id, status=Registration.Status.CONFIRMED
+    ).count()
+    return dashboard(registration.event_id), registration_event(registration, action, registered)
+
+
+def registration_event(registration: Registration, action: str, registered: int) -> dict:
+    """The `registration` event for the dashboard: who, and the new number of registrations."""
+    return {
+        "type": "registration",
+        "action": action,
+        "registered": registered,
+        "registration": {
+            "reference": registration.reference,
+            "name": registration.full_name,
+            "role": registration.role,
+            "role_label": str(registration.get_role_display()),
+            "municipality": registration.affiliation,
+            "province": registration.municipality.province if registration.municipality_id else "",
+            "at": registration.updated_at.isoformat(),
+        },
+    }

@@ -11,6 +11,13 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from events.validators import single_line
+
+
+def max_length(model: type[models.Model], field: str) -> int:
+    """A field's length limit as its model declares it: forms and API schemas take it from here."""
+    return model._meta.get_field(field).max_length
+
 
 def secret_hash(secret: str) -> str:
     """SHA-256 of a secret as stored in the database: lookups by hash, never by the secret itself."""
@@ -68,12 +75,30 @@ class Event(models.Model):
     name = models.CharField(_("name"), max_length=200)
     date = models.DateField(_("date"))
     venue = models.CharField(_("venue"), max_length=200)
-    venue_address = models.CharField(_("venue address"), max_length=300, blank=True)
+    venue_address = models.CharField(
+        _("venue address"), max_length=300, blank=True, help_text=_("Street, number, postcode and town.")
+    )
+    venue_route = models.TextField(
+        _("route"),
+        blank=True,
+        help_text=_(
+            "How to get there: public transport, parking, the entrance. Shown on the site and in mails."
+        ),
+    )
+    # Where the venue is, for maps and the GEO of calendar items (WGS84 degrees).
+    venue_latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=6, null=True, blank=True)
+    venue_longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    doors_open_at = models.TimeField(_("doors open"), null=True, blank=True, help_text=_("Local time."))
     timezone = models.CharField(_("time zone"), max_length=64, default="Europe/Amsterdam")
     registration_opens_at = models.DateTimeField(_("registration opens"), null=True, blank=True)
     registration_closes_at = models.DateTimeField(_("registration closes"), null=True, blank=True)
     capacity = models.PositiveIntegerField(_("capacity"), help_text=_("Maximum number of attendees."))
-    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    contact_email = models.EmailField(
+        _("contact e-mail"), blank=True, help_text=_("Replies to the event's e-mails go here.")
+    )
+    contact_phone = models.CharField(_("contact telephone"), max_length=40, blank=True)
 
     objects = EventQuerySet.as_manager()
 
@@ -84,6 +109,15 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def full_address(self) -> str:
+        """Venue and address in one line, as a calendar's LOCATION or a route planner wants it."""
+        return ", ".join(part for part in (self.venue, self.venue_address) if part)
+
+    @property
+    def has_geo(self) -> bool:
+        return self.venue_latitude is not None and self.venue_longitude is not None
 
     def registration_is_open(self, now: datetime | None = None) -> bool:
         now = now or timezone.now()
@@ -263,6 +297,94 @@ class Role(models.TextChoices):
     OTHER = "anders", _("Other")
 
 
+class InvitationCode(models.Model):
+    """A code organisers hand out (speakers, press, the mayor): N uses until a moment, each opening
+    registration after it closes and/or past the event's capacity, and perhaps fixing the role."""
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="invitation_codes", verbose_name=_("event")
+    )
+    code = models.CharField(
+        _("code"), max_length=32, unique=True, help_text=_("Letters and digits; case does not matter.")
+    )
+    uses_allowed = models.PositiveIntegerField(_("uses allowed"), default=1)
+    uses = models.PositiveIntegerField(_("used"), default=0, editable=False)
+    valid_until = models.DateTimeField(_("valid until"), null=True, blank=True)
+    opens_closed_registration = models.BooleanField(_("registers after registration closed"), default=False)
+    opens_past_capacity = models.BooleanField(_("registers past the event's capacity"), default=False)
+    role = models.CharField(_("role fixed by the code"), max_length=24, choices=Role.choices, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("invitation code")
+        verbose_name_plural = _("invitation codes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(uses__lte=models.F("uses_allowed")), name="invitation_code_uses_within_allowed"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def save(self, *args, **kwargs):
+        self.code = self.code.strip().upper()
+        super().save(*args, **kwargs)
+
+
+class Delegation(models.Model):
+    """People of one municipality registered in one go by a coordinator (a griffier, say), who may
+    come along or not. Each member has a registration of their own; members without an e-mail
+    address are managed by the coordinator, whose mails carry their badges."""
+
+    event = models.ForeignKey(
+        Event, on_delete=models.PROTECT, related_name="delegations", verbose_name=_("event")
+    )
+    reference = models.CharField(_("reference"), max_length=12, unique=True)
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="delegations", verbose_name=_("municipality")
+    )
+    first_name = models.CharField(_("first name"), max_length=100, validators=[single_line])
+    last_name = models.CharField(_("last name"), max_length=100, validators=[single_line])
+    email = models.EmailField(_("e-mail address"))
+    role = models.CharField(_("role"), max_length=24, choices=Role.choices)
+    # The coordinator's own registration when they attend as well.
+    coordinator_registration = models.OneToOneField(
+        "Registration",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="coordinated_delegation",
+    )
+    manage_token = models.CharField(max_length=64, editable=False)
+    manage_token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    # The coordinator's address, proven as a registration's (events.services.addresses): it proves
+    # the members without an address of their own.
+    address_verified_at = models.DateTimeField(_("address proven at"), null=True, blank=True, editable=False)
+    address_token_hash = models.CharField(max_length=64, blank=True, editable=False)
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+
+    # A council has at most 45 members; with the mayor, aldermen, clerks and officials this is plenty.
+    MAX_MEMBERS = 60
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("delegation")
+        verbose_name_plural = _("delegations")
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.municipality_id}"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def address_verified(self) -> bool:
+        return self.address_verified_at is not None
+
+
 class Registration(models.Model):
     class Status(models.TextChoices):
         CONFIRMED = "confirmed", _("confirmed")
@@ -272,10 +394,27 @@ class Registration(models.Model):
         Event, on_delete=models.PROTECT, related_name="registrations", verbose_name=_("event")
     )
     reference = models.CharField(_("reference"), max_length=12, unique=True)
-    first_name = models.CharField(_("first name"), max_length=100)
-    last_name = models.CharField(_("last name"), max_length=100)
-    email = models.EmailField(_("e-mail address"))
+    first_name = models.CharField(_("first name"), max_length=100, validators=[single_line])
+    last_name = models.CharField(_("last name"), max_length=100, validators=[single_line])
+    # Empty for a delegation member without an address of their own (the coordinator's mails serve).
+    email = models.EmailField(_("e-mail address"), blank=True)
     role = models.CharField(_("role"), max_length=24, choices=Role.choices)
+    invitation_code = models.ForeignKey(
+        InvitationCode,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="registrations",
+        verbose_name=_("invitation code"),
+    )
+    delegation = models.ForeignKey(
+        Delegation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("delegation"),
+    )
     municipality = models.ForeignKey(
         Municipality,
         on_delete=models.PROTECT,
@@ -284,22 +423,10 @@ class Registration(models.Model):
         related_name="registrations",
         verbose_name=_("municipality"),
     )
-    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
-    needs = models.TextField(_("accessibility or dietary needs"), blank=True)
-    directory_opt_in = models.BooleanField(_("listed in the attendee directory"), default=False)
-    # Consent records: when the attendee last joined the directory, and last left it (then later
-    # than the joining). Both are kept, so that the record shows when consent was given and withdrawn.
-    directory_opt_in_at = models.DateTimeField(
-        _("joined the directory at"), null=True, blank=True, editable=False
-    )
-    directory_opt_out_at = models.DateTimeField(
-        _("left the directory at"), null=True, blank=True, editable=False
-    )
-    # Shown in the attendee directory (networking) only while directory_opt_in is on.
-    interests = models.JSONField(
-        _("interests"), default=list, blank=True, help_text=_("Themes (action lines).")
-    )
-    talk_about = models.CharField(_("I would like to talk about"), max_length=200, blank=True)
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True, validators=[single_line])
+    needs = models.TextField(_("accessibility or dietary needs"), max_length=1000, blank=True)
+    # The interface language they registered in: their mails and calendar texts use it.
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="nl")
     privacy_accepted_at = models.DateTimeField(editable=False)
     # Both secrets are kept (badges are drawn from one, every e-mail carries the other) but the
     # database is searched by their SHA-256 only, so lookups leak nothing through timing.
@@ -307,10 +434,37 @@ class Registration(models.Model):
     badge_hash = models.CharField(max_length=64, unique=True, editable=False)
     manage_token = models.CharField(max_length=64, editable=False)
     manage_token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    # Read-only links: the calendar feed (handed to Google or Outlook, shared with colleagues) and the
+    # badge image (the API's badge_url) carry their own tokens, never the manage token, which can
+    # change, cancel and erase. Kept and hashed like it; empty once erased.
+    calendar_token = models.CharField(max_length=64, blank=True, editable=False)
+    calendar_token_hash = models.CharField(max_length=64, blank=True, editable=False)
+    badge_token = models.CharField(max_length=64, blank=True, editable=False)
+    badge_token_hash = models.CharField(max_length=64, blank=True, editable=False)
+    # Feeds and badge images handed out before they had their own tokens carry the manage token:
+    # those keep working until the attendee makes new links (events.services.renew_read_only_links).
+    manage_token_opens_feeds = models.BooleanField(default=False, editable=False)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.CONFIRMED)
+    # Bumped whenever the attendee's own calendar items change (a workshop added, dropped, the whole
+    # registration cancelled). Their items carry SEQUENCE = workshop sequence + this, so each update a
+    # calendar receives outranks the one before, also a cancellation followed by booking it again.
+    calendar_sequence = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True, editable=False)
+    # The address is proven once its owner opened the verification link of a mail sent to it (or an
+    # organiser or a paired desk registered the person). Until then nothing found by address (a
+    # municipality's signups, a delegation) is shown, exported or erased through this registration,
+    # and its seats are held only for a while (settings.ADDRESS_PROOF_HOURS).
+    address_verified_at = models.DateTimeField(_("address proven at"), null=True, blank=True, editable=False)
+    address_token_hash = models.CharField(max_length=64, blank=True, editable=False)
+    seats_released_at = models.DateTimeField(
+        _("seats released at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("The address was not proven in time."),
+    )
     # Set by events.services.erase_registration: the row is anonymous from then on (statistics only).
     erased_at = models.DateTimeField(_("personal data erased at"), null=True, blank=True, editable=False)
 
@@ -319,8 +473,22 @@ class Registration(models.Model):
         verbose_name = _("registration")
         verbose_name_plural = _("registrations")
         constraints = [
+            # One registration per proven address; unproven ones may share it until one is proven.
             models.UniqueConstraint(
-                Lower("email"), "event", condition=Q(status="confirmed"), name="registration_one_per_email"
+                Lower("email"),
+                "event",
+                condition=Q(status="confirmed", address_verified_at__isnull=False) & ~Q(email=""),
+                name="registration_one_per_proven_email",
+            ),
+            models.UniqueConstraint(
+                fields=["calendar_token_hash"],
+                condition=~Q(calendar_token_hash=""),
+                name="registration_unique_calendar_token",
+            ),
+            models.UniqueConstraint(
+                fields=["badge_token_hash"],
+                condition=~Q(badge_token_hash=""),
+                name="registration_unique_badge_token",
             ),
         ]
 
@@ -340,6 +508,26 @@ class Registration(models.Model):
     def is_confirmed(self) -> bool:
         return self.status == self.Status.CONFIRMED
 
+    @property
+    def address_verified(self) -> bool:
+        return self.address_verified_at is not None
+
+    @property
+    def mail_address(self) -> str:
+        """Where this attendee's mails go: their own address, or, for a delegation member without
+        one, the delegation coordinator's."""
+        if self.email or self.delegation_id is None:
+            return self.email
+        return self.delegation.email
+
+    @property
+    def managed_by_coordinator(self) -> bool:
+        """A delegation member whose mails and private link go to the coordinator: one without an
+        address of their own, or the coordinator's own registration."""
+        if self.delegation_id is None:
+            return False
+        return not self.email or self.pk == self.delegation.coordinator_registration_id
+
 
 class Booking(models.Model):
     """A registration's place in one workshop: a seat, or a place in its waitlist."""
@@ -356,12 +544,24 @@ class Booking(models.Model):
     # Copied from the workshop so that the database itself allows one booking per round.
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")
     status = models.CharField(max_length=20, choices=Status.choices)
+    # A place in this workshop's waitlist while the attendee keeps their seat elsewhere in the round:
+    # when a seat comes, the two swap in one transaction (events.services.seats.promote).
+    swap = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["created_at", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["registration", "round"], name="booking_one_per_round")
+            # One booking per round, plus at most one waitlist place to swap to.
+            models.UniqueConstraint(
+                fields=["registration", "round"], condition=Q(swap=False), name="booking_one_per_round"
+            ),
+            models.UniqueConstraint(
+                fields=["registration", "round"], condition=Q(swap=True), name="booking_one_swap_per_round"
+            ),
+            models.CheckConstraint(
+                condition=Q(swap=False) | Q(status="waitlisted"), name="booking_swap_waits"
+            ),
         ]
         indexes = [models.Index(fields=["workshop", "status", "created_at"], name="booking_waitlist_order")]
 
@@ -380,7 +580,7 @@ class Booking(models.Model):
 
 class OutboundEmail(models.Model):
     """The outbox: a message is queued in the transaction that caused it and delivered after commit,
-    with retries. It is rendered when it is sent (see events.mail), so it shows the current state."""
+    with retries. It is rendered when it is sent (see events.outbox), so it shows the current state."""
 
     kind = models.CharField(_("kind"), max_length=60)
     to = models.EmailField(_("to"))
@@ -404,3 +604,172 @@ class OutboundEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.to}"
+
+
+class AuditEntry(models.Model):
+    """One change an organiser, a scanner device, an attendee or a command made to the day: who,
+    when, through which door, to what, and the changed fields as {field: [before, after]}.
+
+    Written by events.audit.log inside the change's own transaction, so a change that is rolled
+    back leaves no entry. Personal values appear only in entries about the registration (or
+    signup) they belong to, where the erasure finds and replaces them.
+    """
+
+    class Door(models.TextChoices):
+        ADMIN = "admin", _("admin")
+        API = "api", _("API")
+        DASHBOARD = "dashboard", _("dashboard")
+        SCANNER = "scanner", _("scanner")
+        ATTENDEE = "attendee", _("attendee's own link")
+        SITE = "site", _("public website")
+        SHELL = "shell", _("command line")
+        API_TOKEN = "api-token", _("API token")
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="audit_entries", verbose_name=_("event")
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    action = models.CharField(_("action"), max_length=64)
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.PROTECT, related_name="+", verbose_name=_("kind")
+    )
+    object_id = models.CharField(_("object id"), max_length=64)
+    object_repr = models.CharField(_("object"), max_length=200)
+    door = models.CharField(_("through"), max_length=16, choices=Door.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    # A scanner device (checkin.Device): the core does not know that model, so it keeps the id.
+    device_id = models.PositiveBigIntegerField(_("scanner device"), null=True, blank=True)
+    # The user's name or the device's name as it was then: shown also once either is gone.
+    actor = models.CharField(_("by"), max_length=150, blank=True)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("history entry")
+        verbose_name_plural = _("history")
+        indexes = [
+            models.Index(fields=["event", "-at", "-id"], name="audit_recent"),
+            models.Index(fields=["event", "action"], name="audit_action"),
+            models.Index(fields=["event", "door"], name="audit_door"),
+            models.Index(fields=["event", "content_type"], name="audit_kind"),
+            models.Index(fields=["content_type", "object_id"], name="audit_object"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.object_repr}"
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def usable(self) -> "ApiTokenQuerySet":
+        """Not revoked, not expired, of an organiser who may still log in (events.auth.is_organiser,
+        as a query)."""
+        return self.filter(
+            revoked_at__isnull=True, expires_at__gt=timezone.now(), user__is_active=True
+        ).filter(Q(user__is_staff=True) | Q(user__is_superuser=True))
+
+
+class ApiToken(models.Model):
+    """An organiser's personal token for scripts: `Authorization: Bearer <token>` on the API, for
+    the operations of its scopes. Shown once when it is made; stored hashed, like every secret."""
+
+    class Scope(models.TextChoices):
+        READ = "read", _("read")
+        PROGRAMME = "programme", _("programme")
+        REGISTRATIONS = "registrations", _("registrations")
+        CHECK_IN = "check-in", _("check-in")
+        MESSAGES = "messages", _("messages")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=_("organiser"),
+    )
+    name = models.CharField(_("name"), max_length=100, help_text=_("What it is for, e.g. 'Room signs'."))
+    scopes = models.JSONField(_("scopes"), default=list)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class WebhookEndpoint(models.Model):
+    """An address an organiser's system receives the day's events at (events.webhooks). The secret
+    signs every delivery, so it is kept as it is (a hash could not sign); it is shown once."""
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="webhook_endpoints", verbose_name=_("event")
+    )
+    url = models.URLField(_("address"), max_length=500)
+    events = models.JSONField(_("events"), default=list)
+    secret = models.CharField(max_length=64, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    # Deliveries that failed one after another since the last that arrived.
+    failures_in_a_row = models.PositiveIntegerField(_("failures in a row"), default=0)
+    disabled_at = models.DateTimeField(_("disabled at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("webhook")
+        verbose_name_plural = _("webhooks")
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class WebhookDelivery(models.Model):
+    """One event for one endpoint: stored in the change's transaction, sent after it commits,
+    retried with backoff until it arrives (events.webhooks)."""
+
+    endpoint = models.ForeignKey(
+        WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("webhook")
+    )
+    delivery_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    event_type = models.CharField(_("event"), max_length=64)
+    body = models.TextField()
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
+    last_status = models.PositiveSmallIntegerField(_("last status code"), null=True, blank=True)
+    last_duration_ms = models.PositiveIntegerField(_("duration (ms)"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+        indexes = [models.Index(fields=["delivered_at", "next_attempt_at"], name="webhook_due")]
+
+    def __str__(self) -> str:
+        return f"{self.event_type} → {self.endpoint_id}"
+
+
+# Live announcements, messages to a group, polls and questions in the room live in their own modules, and are models of
+# this app.
+from events.announcements.models import Announcement  # noqa: E402, F401
+from events.messaging.models import GroupMessage  # noqa: E402, F401
+from events.room.models import LiveRoom, Poll, Question, QuestionVote, Vote  # noqa: E402, F401

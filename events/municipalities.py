@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from events.models import Municipality, Province
 
@@ -18,6 +19,43 @@ COLUMNS = ["cbs_code", "name", "province"]
 # Optional fourth column: inhabitants (CBS). An empty cell means unknown.
 POPULATION = "population"
 CBS_CODE = re.compile(r"^GM\d{4}$")
+
+
+@dataclass(frozen=True)
+class SizeClass:
+    """One of CBS's municipality size classes ("gemeentegrootte", as in the table Gebieden in
+    Nederland): inhabitants from `low` (inclusive) to `high` (exclusive; None: no upper bound)."""
+
+    key: str
+    label: str
+    low: int
+    high: int | None
+
+    def holds(self, population: int) -> bool:
+        return population >= self.low and (self.high is None or population < self.high)
+
+
+# CBS's eight classes, codes 1 to 8 in that order.
+SIZE_CLASSES = [
+    SizeClass("lt5k", _("fewer than 5,000 inhabitants"), 0, 5_000),
+    SizeClass("5k-10k", _("5,000 – 10,000 inhabitants"), 5_000, 10_000),
+    SizeClass("10k-20k", _("10,000 – 20,000 inhabitants"), 10_000, 20_000),
+    SizeClass("20k-50k", _("20,000 – 50,000 inhabitants"), 20_000, 50_000),
+    SizeClass("50k-100k", _("50,000 – 100,000 inhabitants"), 50_000, 100_000),
+    SizeClass("100k-150k", _("100,000 – 150,000 inhabitants"), 100_000, 150_000),
+    SizeClass("150k-250k", _("150,000 – 250,000 inhabitants"), 150_000, 250_000),
+    SizeClass("250k+", _("250,000 inhabitants or more"), 250_000, None),
+]
+SIZE_CLASS_KEYS = tuple(size.key for size in SIZE_CLASSES)
+# Credit line wherever the inhabitants are shown (CBS open data, CC BY 4.0).
+POPULATION_SOURCE = _("Inhabitants on 1 January 2024. Source: CBS")
+
+
+def size_class(population: int | None) -> SizeClass | None:
+    """The CBS size class of a number of inhabitants; None when the figure is unknown."""
+    if population is None:
+        return None
+    return next(size for size in SIZE_CLASSES if size.holds(population))
 
 
 @dataclass(frozen=True)

@@ -3,11 +3,26 @@
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from ninja import Field, Schema
-from pydantic import BaseModel, ConfigDict
+from pydantic import AfterValidator, BaseModel, ConfigDict
+from pydantic_core import PydanticCustomError
 
-from events.models import Booking, Registration, Role, Workshop
+from events.extras import read_extras
+from events.links import badge_image_path, calendar_path
+from events.models import (
+    Booking,
+    Delegation,
+    InvitationCode,
+    Municipality,
+    Registration,
+    Role,
+    WebhookEndpoint,
+    max_length,
+)
+from events.selectors import bookings_of
+from events.validators import SINGLE_LINE_PATTERN, single_line
 
 
 class ErrorOut(Schema):
@@ -23,9 +38,27 @@ ObjectId = Annotated[int, Field(ge=1, le=MAX_ID)]
 MAX_ITEMS = 50
 
 
+def _single_line(value: str) -> str:
+    try:
+        single_line(value)
+    except ValidationError as error:
+        raise PydanticCustomError("control_character", str(error.messages[0])) from None
+    return value
+
+
+# A name or another single-line text (events.validators): no line breaks or other control characters.
+SingleLine = Annotated[
+    str, AfterValidator(_single_line), Field(json_schema_extra={"pattern": SINGLE_LINE_PATTERN})
+]
+
+
 def error_responses(*codes: int) -> dict[int, type[ErrorOut]]:
     """Declare error answers in the OpenAPI schema, e.g. `response={201: X, **error_responses(409, 422)}`."""
     return dict.fromkeys(codes, ErrorOut)
+
+
+class AcceptedOut(Schema):
+    detail: str
 
 
 class EventOut(Schema):
@@ -84,23 +117,32 @@ RoleCode = Literal[tuple(Role.values)]  # type: ignore[valid-type]
 
 
 class RegistrationIn(Schema):
-    first_name: str = Field(max_length=100)
-    last_name: str = Field(max_length=100)
-    email: str = Field(max_length=254)
+    first_name: SingleLine = Field(max_length=max_length(Registration, "first_name"))
+    last_name: SingleLine = Field(max_length=max_length(Registration, "last_name"))
+    email: str = Field(max_length=max_length(Registration, "email"))
     role: RoleCode  # type: ignore[valid-type]
-    municipality: str | None = Field(None, description="CBS code, e.g. GM0307.", max_length=6)
-    organisation: str = Field("", max_length=200, description="Required when no municipality is given.")
+    municipality: str | None = Field(
+        None, description="CBS code, e.g. GM0307.", max_length=max_length(Municipality, "code")
+    )
+    organisation: SingleLine = Field(
+        "",
+        max_length=max_length(Registration, "organisation"),
+        description="Required when no municipality is given.",
+    )
     workshops: list[ObjectId] = Field(
         default_factory=list, max_length=MAX_ITEMS, description="Workshop ids, at most one per round."
     )
-    needs: str = Field("", max_length=1000)
-    directory_opt_in: bool = False
-    interests: list[str] = Field(
-        default_factory=list,
-        max_length=MAX_ITEMS,
-        description="Theme codes (action lines), shown in the attendee directory.",
+    needs: str = Field("", max_length=max_length(Registration, "needs"))
+    language: Literal["nl", "en"] | None = Field(
+        None, description="Language of the attendee's mails and calendar (default: the site's, Dutch)."
     )
-    talk_about: str = Field("", max_length=200, description="'I would like to talk about', one short line.")
+    code: str = Field(
+        "",
+        max_length=max_length(InvitationCode, "code"),
+        description="An invitation code from the organisers: may open registration after it closed or "
+        "past the capacity, and fix the role. Unknown, used up or expired: 422 on `code`.",
+    )
+    # The API takes the body with the fields the other apps add (events.extras.with_extra_schema).
 
 
 class RegistrationChangeIn(Schema):
@@ -123,15 +165,31 @@ class BookingOut(Schema):
         description="`workshop_cancelled`: the organisers cancelled it; choose again in that round."
     )
     position: int | None = Field(None, description="Place in the waitlist, 1 = next in line.")
+    keeps_seat_in: int | None = Field(
+        None,
+        description="On a waitlist while keeping a seat in this workshop (id) of the same round: the "
+        "two swap as soon as a seat comes free.",
+    )
 
 
 class RegistrationOut(Schema):
     reference: str
     status: Literal["confirmed", "cancelled"]
-    manage_url: str
-    badge_url: str
-    ics_url: str
+    address_verified: bool = Field(
+        description="The owner of the e-mail address confirmed it through the link mailed to it. Until "
+        "then seats are held for a limited time and nothing found by address is shown."
+    )
+    manage_url: str = Field(description="The private link: change, cancel, erase. Keep it to yourself.")
+    badge_url: str = Field(description="The badge's QR code as SVG, behind a read-only token of its own.")
+    ics_url: str = Field(
+        description="The personal calendar feed to subscribe to, behind a read-only token of its own: "
+        "it shows the programme and changes nothing."
+    )
     workshops: list[BookingOut]
+
+
+class ResendIn(Schema):
+    email: str = Field(max_length=max_length(Registration, "email"))
 
 
 class RegistrationDetailOut(RegistrationOut):
@@ -142,16 +200,15 @@ class RegistrationDetailOut(RegistrationOut):
     municipality: MunicipalityOut | None
     organisation: str
     needs: str
-    directory_opt_in: bool
-    interests: list[str]
-    talk_about: str
     created_at: datetime
+    # The API answers with the fields the other apps add (events.extras.with_extra_schema).
 
 
 class PersonalDataOut(BaseModel):
     """Everything held about one attendee (events.selectors.personal_data). The apps built on the
-    core add sections of their own: `checkins` and `scans` (check-in), `connect_code`, `contacts`
-    and `municipality_signups` (networking). A plain pydantic model: ninja's Schema would drop them."""
+    core add sections of their own: `checkins` and `scans` (check-in), `directory_profile`,
+    `connect_code`, `contacts` and `municipality_signups` (networking). A plain pydantic model:
+    ninja's Schema would drop them."""
 
     model_config = ConfigDict(extra="allow")
 
@@ -161,7 +218,6 @@ class PersonalDataOut(BaseModel):
     consents: list[dict[str, Any]] = Field(
         description="Consent records: `purpose`, `given_at`, `withdrawn_at` (null while it holds)."
     )
-    directory_profile: dict[str, Any]
     bookings: list[dict[str, Any]] = Field(description="Workshops: seat, waitlist place or cancelled.")
     emails: list[dict[str, Any]] = Field(
         description="E-mails to this person: kind, subject and times, not the text."
@@ -169,25 +225,27 @@ class PersonalDataOut(BaseModel):
 
 
 def booking_out(booking: Booking) -> dict:
+    """Needs `position` and `keeps` of events.selectors.bookings_of."""
     return {
         "id": booking.workshop_id,
         "slug": booking.workshop.slug,
         "title": booking.workshop.title,
         "status": booking.status,
-        "position": booking.waitlist_position(),
+        "position": booking.position,
+        "keeps_seat_in": booking.keeps.workshop_id if booking.keeps else None,
     }
 
 
 def registration_out(registration: Registration, absolute) -> dict:
     """The answer to POST/GET registrations. `absolute` turns a path into a full URL."""
-    bookings = registration.bookings.select_related("workshop", "round").order_by("round__starts_at")
-    manage_token = registration.manage_token
+    bookings = bookings_of(registration)
     return {
         "reference": registration.reference,
         "status": registration.status,
-        "manage_url": absolute(reverse("events:manage", args=[manage_token])),
-        "badge_url": absolute(reverse("events:badge_svg", args=[manage_token])),
-        "ics_url": absolute(reverse("events:personal_ics", args=[manage_token])),
+        "address_verified": registration.address_verified,
+        "manage_url": absolute(reverse("events:manage", args=[registration.manage_token])),
+        "badge_url": absolute(badge_image_path(registration)),
+        "ics_url": absolute(calendar_path(registration)),
         "workshops": [booking_out(booking) for booking in bookings],
     }
 
@@ -202,51 +260,107 @@ def registration_detail_out(registration: Registration, absolute) -> dict:
         "municipality": registration.municipality,
         "organisation": registration.organisation,
         "needs": registration.needs,
-        "directory_opt_in": registration.directory_opt_in,
-        "interests": registration.interests,
-        "talk_about": registration.talk_about,
         "created_at": registration.created_at,
+        **read_extras(registration),
     }
 
 
-def workshop_messages(workshop_ids: list[int]) -> list[dict]:
-    """`workshop` events for these workshops, in one query (plus one for their speakers)."""
-    workshops = (
-        Workshop.objects.filter(pk__in=workshop_ids)
-        .select_related("round", "room")
-        .prefetch_related("speakers")
-        .with_counts()
-        .order_by("pk")
+class WebhookIn(Schema):
+    url: str = Field(
+        ..., max_length=max_length(WebhookEndpoint, "url"), description="Where to POST: https (http only with WEBHOOKS_ALLOW_HTTP=1)."
     )
-    return [
-        {"type": "workshop", "workshop": WorkshopOut.from_orm(w).model_dump(mode="json")} for w in workshops
-    ]
+    events: list[str] = Field(
+        ...,
+        max_length=20,
+        description="Event types: check_in.created, check_in.undone, registration.cancelled, "
+        "registration.changed, registration.created, signup.created, workshop.changed.",
+    )
 
 
-def registration_message(registration_id: int, action: str) -> dict | None:
-    """None when the registration is gone by the time the commit hook runs."""
-    registration = Registration.objects.select_related("municipality").filter(pk=registration_id).first()
-    if registration is None:
-        return None
-    registered = Registration.objects.filter(
-        event_id=registration.event_id, status=Registration.Status.CONFIRMED
-    ).count()
-    return registration_event(registration, action, registered)
+class WebhookCreatedOut(Schema):
+    id: int
+    secret: str = Field(..., description="Signs every delivery (X-DLD-Signature); shown only in this answer.")
 
 
-def registration_event(registration: Registration, action: str, registered: int) -> dict:
-    """The `registration` event for the dashboard: who, and the new number of registrations."""
+class CoordinatorIn(Schema):
+    first_name: SingleLine = Field(max_length=max_length(Registration, "first_name"))
+    last_name: SingleLine = Field(max_length=max_length(Registration, "last_name"))
+    email: str = Field(max_length=max_length(Registration, "email"))
+    role: RoleCode  # type: ignore[valid-type]
+
+
+class DelegationMemberIn(Schema):
+    first_name: SingleLine = Field(max_length=max_length(Registration, "first_name"))
+    last_name: SingleLine = Field(max_length=max_length(Registration, "last_name"))
+    email: str = Field(
+        "",
+        max_length=max_length(Registration, "email"),
+        description="Their own address: they get their own confirmation and link. Without one the "
+        "coordinator manages them and receives their badge.",
+    )
+    role: RoleCode  # type: ignore[valid-type]
+    workshops: list[ObjectId] = Field(
+        default_factory=list, max_length=MAX_ITEMS, description="Workshop ids, at most one per round."
+    )
+
+
+class DelegationIn(Schema):
+    coordinator: CoordinatorIn
+    municipality: str = Field(description="CBS code, e.g. GM0307.", max_length=max_length(Municipality, "code"))
+    attending: bool = Field(description="The coordinator attends as well (and takes a place).")
+    members: list[DelegationMemberIn] = Field(
+        max_length=Delegation.MAX_MEMBERS, description="The people the coordinator registers."
+    )
+
+
+class DelegationMemberOut(Schema):
+    reference: str
+    status: Literal["confirmed", "cancelled"]
+    manage_url: str | None = Field(
+        None,
+        description="Only for people the coordinator manages (themselves, members without an address); "
+        "a member with an address gets their private link by mail only.",
+    )
+
+
+class DelegationOut(Schema):
+    reference: str
+    manage_url: str = Field(description="The coordinator's private link to the delegation.")
+    members: list[DelegationMemberOut]
+
+
+def delegation_out(delegation, members, absolute) -> dict:
+    """`members`: the delegation's registrations, coordinator's own first."""
     return {
-        "type": "registration",
-        "action": action,
-        "registered": registered,
-        "registration": {
-            "reference": registration.reference,
-            "name": registration.full_name,
-            "role": registration.role,
-            "role_label": str(registration.get_role_display()),
-            "municipality": registration.affiliation,
-            "province": registration.municipality.province if registration.municipality_id else "",
-            "at": registration.updated_at.isoformat(),
-        },
+        "reference": delegation.reference,
+        "manage_url": absolute(reverse("events:delegation", args=[delegation.manage_token])),
+        "members": [
+            {
+                "reference": member.reference,
+                "status": member.status,
+                "manage_url": absolute(reverse("events:manage", args=[member.manage_token]))
+                if member.managed_by_coordinator
+                else None,
+            }
+            for member in members
+        ],
     }
+
+
+class InvitationCodeIn(Schema):
+    code: str = Field(min_length=3, max_length=max_length(InvitationCode, "code"), pattern=r"^[A-Za-z0-9-]+$")
+    uses_allowed: int = Field(1, ge=1, le=10000)
+    valid_until: datetime | None = None
+    opens_closed_registration: bool = False
+    opens_past_capacity: bool = False
+    role: RoleCode | Literal[""] = ""  # type: ignore[valid-type]
+
+
+class InvitationCodeOut(Schema):
+    code: str
+    uses_allowed: int
+    uses: int
+    valid_until: datetime | None
+    opens_closed_registration: bool
+    opens_past_capacity: bool
+    role: str

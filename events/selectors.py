@@ -1,15 +1,24 @@
 """Read queries of the core, shared by pages, API and other apps."""
 
 import hmac
-from datetime import datetime
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from events import mail
-from events.models import Event, Municipality, OutboundEmail, Registration, Workshop, secret_hash
+from events import outbox
+from events.models import (
+    Booking,
+    Delegation,
+    Event,
+    Municipality,
+    OutboundEmail,
+    Registration,
+    Workshop,
+    secret_hash,
+)
 from events.signals import personal_data_requested
+from events.times import iso
 
 
 def current_event() -> Event:
@@ -22,14 +31,74 @@ def current_event() -> Event:
 def registration_for_token(manage_token: str) -> Registration:
     """The registration behind a private link, or 404. Found by the token's hash (an index lookup
     that leaks nothing useful through timing), then compared in constant time."""
-    registration = (
-        Registration.objects.select_related("event", "municipality")
-        .filter(manage_token_hash=secret_hash(manage_token), erased_at__isnull=True)
-        .first()
-    )
-    if registration is None or not hmac.compare_digest(registration.manage_token, manage_token):
+    registration = _registration_by_hash("manage_token", manage_token)
+    if registration is None:
         raise Http404("unknown manage token")
     return registration
+
+
+def delegation_for_token(manage_token: str) -> Delegation:
+    """The delegation behind the coordinator's private link, or 404; found and compared as
+    registration_for_token does."""
+    delegation = (
+        Delegation.objects.select_related("event", "municipality")
+        .filter(manage_token_hash=secret_hash(manage_token))
+        .first()
+    )
+    if delegation is None or not hmac.compare_digest(delegation.manage_token, manage_token):
+        raise Http404("unknown delegation token")
+    return delegation
+
+
+def _registration_by_hash(field: str, token: str, **filters) -> Registration | None:
+    registration = (
+        Registration.objects.select_related("event", "municipality")
+        .filter(**{f"{field}_hash": secret_hash(token)}, erased_at__isnull=True, **filters)
+        .first()
+    )
+    if registration is None or not hmac.compare_digest(getattr(registration, field), token):
+        return None
+    return registration
+
+
+def registration_for_read_only_token(field: str, token: str) -> Registration:
+    """The registration behind a calendar feed (`field` "calendar_token") or a badge image
+    ("badge_token"), or 404. Links handed out before these had tokens of their own carry the manage
+    token: it opens them while `manage_token_opens_feeds` holds."""
+    registration = _registration_by_hash(field, token) or _registration_by_hash(
+        "manage_token", token, manage_token_opens_feeds=True
+    )
+    if registration is None:
+        raise Http404("unknown token")
+    return registration
+
+
+def bookings_of(registration: Registration) -> list[Booking]:
+    """The registration's bookings by time, each with its waitlist `position` (None for a seat) and,
+    for a place waiting to swap, `keeps`: the booking kept in that round meanwhile."""
+    bookings = list(
+        registration.bookings.select_related("workshop__room", "workshop__round").order_by(
+            "round__starts_at", "swap", "pk"
+        )
+    )
+    seats = {booking.round_id: booking for booking in bookings if not booking.swap}
+    for booking in bookings:
+        booking.position = booking.waitlist_position()
+        booking.keeps = seats.get(booking.round_id) if booking.swap else None
+    return bookings
+
+
+def programme_lines(registration: Registration, bookings: list[Booking]) -> list[dict]:
+    """The attendee's day in the order of the clock: plenary sessions and their own workshops
+    (with the booking, for its status)."""
+    lines = [
+        {"workshop": workshop, "booking": None}
+        for workshop in Workshop.objects.filter(
+            round__event_id=registration.event_id, round__kind="plenary", status=Workshop.Status.SCHEDULED
+        ).select_related("round", "room")
+    ]
+    lines += [{"workshop": booking.workshop, "booking": booking} for booking in bookings]
+    return sorted(lines, key=lambda line: (line["workshop"].round.starts_at, line["workshop"].title))
 
 
 def registered_count(event: Event) -> int:
@@ -70,16 +139,11 @@ def outbox_status() -> dict[str, int]:
     """E-mails still to go out and those that failed for good (counts only: no addresses, since
     scanner devices see the dashboard too)."""
     return OutboundEmail.objects.filter(sent_at__isnull=True).aggregate(
-        queued=Count("pk", filter=mail.QUEUED), failed=Count("pk", filter=mail.FAILED)
+        queued=Count("pk", filter=outbox.QUEUED), failed=Count("pk", filter=outbox.FAILED)
     )
 
 
 # The per-person export (AVG art. 15 and 20).
-
-
-def iso(moment: datetime | None) -> str | None:
-    """A time in the export: ISO 8601 in the event's time zone."""
-    return timezone.localtime(moment).isoformat() if moment else None
 
 
 def email_out(email: OutboundEmail) -> dict:
@@ -111,16 +175,6 @@ def personal_data(registration: Registration) -> dict:
             "withdrawn_at": None,
         }
     ]
-    if registration.directory_opt_in_at or registration.directory_opt_out_at:
-        consents.append(
-            {
-                "purpose": "attendee_directory",
-                "given_at": iso(registration.directory_opt_in_at),
-                "withdrawn_at": None
-                if registration.directory_opt_in
-                else iso(registration.directory_opt_out_at),
-            }
-        )
     data = {
         "generated_at": iso(timezone.now()),
         "event": {
@@ -151,11 +205,6 @@ def personal_data(registration: Registration) -> dict:
             "cancelled_at": iso(registration.cancelled_at),
         },
         "consents": consents,
-        "directory_profile": {
-            "listed": registration.directory_opt_in,
-            "interests": list(registration.interests),
-            "talk_about": registration.talk_about,
-        },
         "bookings": [
             {
                 "workshop": {"id": booking.workshop_id, "title": booking.workshop.title},

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from events import views
 
@@ -6,11 +6,19 @@ app_name = "events"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("programma/embed/", views.embed_programme, name="embed_programme"),
     path("aanmelden/", views.register, name="register"),
+    path("aanmelden/link/", views.resend, name="resend"),
+    path("aanmelden/delegatie/", views.register_delegation, name="register_delegation"),
+    path("aanmelden/delegatie/bevestig/<slug:token>/", views.verify_delegation, name="verify_delegation"),
+    path("aanmelden/delegatie/<slug:token>/", views.delegation, name="delegation"),
+    path("bevestig/<slug:token>/", views.verify_address, name="verify_address"),
     path("privacy/", views.privacy, name="privacy"),
+    path("toegankelijkheid/", views.accessibility, name="accessibility"),
     path("r/<slug:token>/", views.manage, name="manage"),
     path("r/<slug:token>/badge/", views.badge_page, name="badge_page"),
     path("r/<slug:token>/annuleren/", views.cancel, name="cancel"),
+    path("r/<slug:token>/nieuwe-links/", views.renew_links, name="renew_links"),
     path("r/<slug:token>/gegevens.json", views.personal_data, name="personal_data"),
     path("r/<slug:token>/wissen/", views.erase, name="erase"),
     path("gewist/", views.erased, name="erased"),
@@ -19,4 +27,5 @@ urlpatterns = [
     path("ical/programme.ics", views.programme_ics, name="programme_ics"),
     path("ical/r/<slug:token>.ics", views.personal_ics, name="personal_ics"),
     path("ical/workshop/<uuid:uid>.ics", views.workshop_ics, name="workshop_ics"),
+    path("", include("events.room.urls")),
 ]

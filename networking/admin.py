@@ -1,25 +1,62 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from networking.models import Contact, Offer, Signup, SignupContact
+from events.admin import AuditedAdmin
+from events.errors import ServiceError
+from networking import services
+from networking.models import Contact, DirectoryProfile, Offer, Signup, SignupContact
 
 
 @admin.register(Offer)
-class OfferAdmin(admin.ModelAdmin):
+class OfferAdmin(AuditedAdmin):
     list_display = ["title", "slug", "places", "position", "event"]
     list_filter = ["event"]
 
 
 class SignupContactInline(admin.TabularInline):
     model = SignupContact
-    fields = ["name", "role", "email", "created_at", "consent_given_at"]
-    readonly_fields = ["created_at", "consent_given_at"]
+    fields = ["name", "role", "email", "created_at", "consent_given_at", "address_verified_at", "admitted_at"]
+    readonly_fields = ["created_at", "consent_given_at", "address_verified_at", "admitted_at"]
     extra = 0
 
 
+class ReviewFilter(admin.SimpleListFilter):
+    """The review list: new signups (not yet approved) first of all."""
+
+    title = _("review")
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("new", _("New (not reviewed)")),
+            ("held", _("Held: address not proven yet")),
+            ("reviewed", _("Reviewed")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "new":
+            return queryset.filter(reviewed_at__isnull=True)
+        if self.value() == "held":
+            return queryset.filter(confirmed_at__isnull=True)
+        if self.value() == "reviewed":
+            return queryset.filter(reviewed_at__isnull=False)
+        return queryset
+
+
 @admin.register(Signup)
-class SignupAdmin(admin.ModelAdmin):
-    list_display = ["municipality", "offer", "status", "reference", "created_at"]
-    list_filter = ["offer", "status", "municipality__province"]
+class SignupAdmin(AuditedAdmin):
+    list_display = [
+        "municipality",
+        "offer",
+        "status",
+        "reference",
+        "created_at",
+        "is_confirmed",
+        "is_reviewed",
+    ]
+    list_filter = [ReviewFilter, "offer", "status", "municipality__province"]
+    actions = ["approve", "reject", "withdraw", "accept_further_contacts"]
     search_fields = [
         "municipality__name",
         "municipality__code",
@@ -27,8 +64,79 @@ class SignupAdmin(admin.ModelAdmin):
         "contacts__name",
         "contacts__email",
     ]
-    readonly_fields = ["reference", "created_at"]
+    readonly_fields = ["reference", "created_at", "confirmed_at", "reviewed_at"]
     inlines = [SignupContactInline]
+
+    def save_model(self, request, obj, form, change):
+        # An organiser entering a signup is there in person: its place is final and reviewed.
+        if not change:
+            obj.confirmed_at = obj.reviewed_at = timezone.now()
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        # Contacts an organiser enters are accepted by that organiser.
+        for contact in formset.save(commit=False):
+            if contact.pk is None and contact.admitted_at is None:
+                contact.admitted_at = timezone.now()
+            contact.save()
+        for removed in formset.deleted_objects:
+            removed.delete()
+        formset.save_m2m()
+
+    @admin.display(boolean=True, description=_("final"))
+    def is_confirmed(self, signup: Signup) -> bool:
+        return signup.confirmed_at is not None
+
+    @admin.display(boolean=True, description=_("reviewed"))
+    def is_reviewed(self, signup: Signup) -> bool:
+        return signup.reviewed_at is not None
+
+    @admin.action(description=_("Approve the selected signups (their places become final)"))
+    def approve(self, request, queryset):
+        approved = services.approve_signups(queryset)
+        self.message_user(request, _("Approved: %(count)d.") % {"count": approved}, messages.SUCCESS)
+
+    @admin.action(description=_("Reject the selected signups (the place goes to the waiting list)"))
+    def reject(self, request, queryset):
+        rejected = 0
+        for signup in queryset:
+            services.reject_signup(signup)
+            rejected += 1
+        self.message_user(request, _("Rejected: %(count)d.") % {"count": rejected}, messages.SUCCESS)
+
+    @admin.action(
+        description=_(
+            "Withdraw the selected signups for the municipality (the place goes to the waiting list)"
+        )
+    )
+    def withdraw(self, request, queryset):
+        withdrawn = 0
+        for signup in queryset:
+            try:
+                services.withdraw(contact=None, signup=signup)
+            except ServiceError:  # withdrawn meanwhile
+                continue
+            withdrawn += 1
+        self.message_user(request, _("Withdrawn: %(count)d.") % {"count": withdrawn}, messages.SUCCESS)
+
+    @admin.action(description=_("Accept the further contacts who proved their address"))
+    def accept_further_contacts(self, request, queryset):
+        accepted = 0
+        for contact in SignupContact.objects.filter(
+            signup__in=queryset, admitted_at__isnull=True, address_verified_at__isnull=False
+        ).select_related("signup__offer"):
+            services.admit_contact(pending=contact)
+            accepted += 1
+        self.message_user(request, _("Accepted: %(count)d.") % {"count": accepted}, messages.SUCCESS)
+
+    def audit_event(self, signup: Signup):
+        return signup.offer.event_id
+
+    def audit_values(self, signup: Signup, form) -> dict:
+        # The contacts are edited inline, each under its own key: the erasure of a contact replaces
+        # its values, whatever they were (networking.privacy).
+        contacts = {contact.trail_key: contact.trail_value for contact in signup.contacts.order_by("pk")}
+        return {**super().audit_values(signup, form), **contacts}
 
 
 @admin.register(Contact)
@@ -39,3 +147,25 @@ class ContactAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     fields = ["requester", "recipient", "status", "created_at", "accepted_at"]
     readonly_fields = fields
+
+
+@admin.register(DirectoryProfile)
+class DirectoryProfileAdmin(admin.ModelAdmin):
+    """Only the attendee joins the directory (their consent); organisers may correct what a profile
+    says, or take someone out of the directory, which is recorded as the attendee leaving."""
+
+    list_display = ["registration", "listed", "joined_at", "left_at"]
+    list_filter = ["listed", "registration__event"]
+    search_fields = ["registration__reference", "registration__last_name", "registration__first_name"]
+    fields = ["registration", "listed", "interests", "talk_about", "joined_at", "left_at"]
+    readonly_fields = ["registration", "listed", "joined_at", "left_at"]
+    actions = ["remove_from_directory"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.action(description=_("Remove the selected attendees from the directory"))
+    def remove_from_directory(self, request, queryset):
+        for profile in queryset.filter(listed=True).select_related("registration"):
+            services.update_directory_profile(profile.registration, directory_opt_in=False)
+        self.message_user(request, _("Removed from the directory."), messages.SUCCESS)

@@ -7,5 +7,6 @@ class NetworkingConfig(AppConfig):
     verbose_name = _("Networking")
 
     def ready(self) -> None:
-        # Registers the e-mail builders; answers the core's export and erasure signals.
-        from networking import emails, privacy  # noqa: F401
+        # Registers the e-mail builders and the periodic release of unconfirmed signups; answers
+        # the core's export and erasure signals.
+        from networking import emails, privacy, services  # noqa: F401

@@ -1,12 +1,15 @@
 """Networking's rows in a backup of an edition (see events.backup): offers, municipalities'
-signups and their contacts, attendees' connect codes and contacts. The directory profile is
-part of the registration."""
+signups and their contacts, attendees' directory profiles, connect codes and contacts."""
 
 from events.backup import part
-from networking.models import ConnectCode, Contact, Offer, Signup, SignupContact
+from networking.models import ConnectCode, Contact, DirectoryProfile, Offer, Signup, SignupContact
 
 part(Offer, lambda event: Offer.objects.filter(event=event).order_by("pk"))
 part(Signup, lambda event: Signup.objects.filter(offer__event=event).order_by("pk"))
 part(SignupContact, lambda event: SignupContact.objects.filter(signup__offer__event=event).order_by("pk"))
+part(
+    DirectoryProfile,
+    lambda event: DirectoryProfile.objects.filter(registration__event=event).order_by("pk"),
+)
 part(ConnectCode, lambda event: ConnectCode.objects.filter(registration__event=event).order_by("pk"))
 part(Contact, lambda event: Contact.objects.filter(requester__event=event).order_by("pk"))

@@ -6,13 +6,15 @@ from django import forms
 from django.contrib.auth.base_user import BaseUserManager
 from django.utils.translation import gettext_lazy as _
 
-from events.models import Event, Municipality, Province, Role, Theme
+from events.models import Event, Municipality, Province, Role, Theme, max_length
 from events.selectors import search_municipalities
-from networking.models import Offer
+from networking.models import DirectoryProfile, Offer, SignupContact
 
 # "GM0307", "0307", or a datalist choice such as "Amersfoort (GM0307)".
 CODE_PATTERN = re.compile(r"(?:^|\()\s*(?:GM)?(\d{4})\s*\)?$", re.IGNORECASE)
 MAX_SUGGESTIONS = 6
+# What may be typed to find a municipality: its longest name, or a list choice "Name (GM0307)".
+LOOKUP_MAX_LENGTH = max_length(Municipality, "name") + len(" (GM0000)")
 
 
 def municipality_label(municipality: Municipality) -> str:
@@ -56,18 +58,20 @@ class MunicipalityLookupField(forms.CharField):
 class SignupForm(forms.Form):
     municipality = MunicipalityLookupField(
         label=_("Municipality"),
-        max_length=100,
+        max_length=LOOKUP_MAX_LENGTH,
         error_messages={"required": _("Enter the name or CBS code of your municipality.")},
         help_text=_("Type the name or the CBS code (e.g. GM0307) and choose from the list."),
     )
-    contact_name = forms.CharField(label=_("Your name"), max_length=200)
+    contact_name = forms.CharField(label=_("Your name"), max_length=max_length(SignupContact, "name"))
     contact_role = forms.CharField(
         label=_("Your role"),
-        max_length=100,
+        max_length=max_length(SignupContact, "role"),
         required=False,
         help_text=_("E.g. council clerk, alderman, policy adviser."),
     )
-    contact_email = forms.EmailField(label=_("Your e-mail address"), max_length=254)
+    contact_email = forms.EmailField(
+        label=_("Your e-mail address"), max_length=max_length(SignupContact, "email")
+    )
     offers = forms.ModelMultipleChoiceField(
         label=_("What does your municipality sign up for?"),
         queryset=Offer.objects.none(),
@@ -105,6 +109,7 @@ class SignupPageForm(SignupForm):
 
 
 class DirectoryFilterForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100, required=False)
     role = forms.ChoiceField(label=_("Role"), choices=[("", _("All roles")), *Role.choices], required=False)
     province = forms.ChoiceField(
         label=_("Province"), choices=[("", _("All provinces")), *Province.choices], required=False
@@ -112,3 +117,36 @@ class DirectoryFilterForm(forms.Form):
     interest = forms.ChoiceField(
         label=_("Theme"), choices=[("", _("All themes")), *Theme.choices], required=False
     )
+
+    def clean_name(self) -> str:
+        return " ".join(self.cleaned_data["name"].split())
+
+
+class DirectoryProfileForm(forms.Form):
+    """What an attendee shows in the attendee directory, only while opted in: on their own page, and
+    on the registration form and API (networking.extras)."""
+
+    directory_opt_in = forms.BooleanField(
+        label=_("List me in the attendee directory so other attendees can find me"),
+        required=False,
+        help_text=_(
+            "Other listed attendees see your name, role and municipality, and the themes and the line "
+            "below if you fill them in; never your e-mail address."
+        ),
+    )
+    interests = forms.MultipleChoiceField(
+        label=_("Themes that interest you"),
+        choices=Theme.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Shown in the directory, and used to suggest people to meet."),
+    )
+    talk_about = forms.CharField(
+        label=_("I would like to talk about"),
+        max_length=max_length(DirectoryProfile, "talk_about"),
+        required=False,
+        help_text=_("One short line, e.g. a question you are working on."),
+    )
+
+    def clean_talk_about(self) -> str:
+        return " ".join(self.cleaned_data["talk_about"].split())

@@ -2,18 +2,16 @@
 
 from events import live
 from networking.models import Signup
-from networking.selectors import offer_counts
-
-# Public: the signup page and the wall at the stand (see networking.consumers).
-NETWORK = "network"
+from networking.selectors import map_entry, offer_counts
 
 
-def signup_message(signup_id: int) -> dict | None:
-    """The `signup` event: the offer's new counts and who took (or queued for) a place.
-    None when the signup is gone by the time the commit hook runs."""
-    signup = Signup.objects.select_related("municipality", "offer").filter(pk=signup_id).first()
-    if signup is None:
-        return None
+def network(event_id: int) -> str:
+    """Public: the signup page and the wall at the stand of one edition (see networking.consumers)."""
+    return live.edition_group("network", event_id)
+
+
+def signup_message(signup: Signup) -> dict:
+    """The `signup` event: the offer's new counts and who took (or queued for) a place."""
     return {
         "type": "signup",
         "offer": offer_counts(signup.offer),
@@ -24,8 +22,15 @@ def signup_message(signup_id: int) -> dict | None:
             "position": signup.waitlist_position(),
             "created_at": signup.created_at.isoformat(),
         },
+        # The municipality's colour and figures on the map of the network pages.
+        "map": map_entry(signup.offer.event, signup.municipality_id),
     }
 
 
 def publish_signup(signup_id: int) -> None:
-    live.publish((live.DASHBOARD, NETWORK), signup_message(signup_id))
+    """To the dashboard and the network pages of the signup's edition; nothing when the signup is
+    gone by the time the commit hook runs."""
+    signup = Signup.objects.select_related("municipality", "offer").filter(pk=signup_id).first()
+    if signup is not None:
+        event_id = signup.offer.event_id
+        live.publish((live.dashboard(event_id), network(event_id)), signup_message(signup))

@@ -1,4 +1,5 @@
-"""Democratie in Actie's offers to municipalities and who signed up for them; attendees' contacts."""
+"""Democratie in Actie's offers to municipalities and who signed up for them; attendees' directory
+profiles and contacts."""
 
 from django.db import models
 from django.db.models import Count, F, Q
@@ -60,6 +61,12 @@ class Signup(models.Model):
     reference = models.CharField(_("reference"), max_length=12)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices)
     created_at = models.DateTimeField(_("signed up at"), auto_now_add=True)
+    # The place is final: an admitted contact proved their address, it was signed up by someone
+    # there in person (an organiser, a paired kiosk or desk), or an organiser approved it. Until
+    # then it is held for SIGNUP_PROOF_HOURS (see networking.services.signups).
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True, editable=False)
+    # An organiser looked at it in the review list (approved); None: new.
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -84,7 +91,12 @@ class Signup(models.Model):
 
 
 class SignupContact(models.Model):
-    """A person who signed their municipality up for an offer; the first one took the place."""
+    """A person who signed their municipality up for an offer; the first one took the place.
+
+    One row per signup: a person who signs up for several offers has a row on each, sharing their
+    tokens and proof. A further person for an already signed-up municipality is not admitted
+    (`admitted_at` None) until they proved their address and an admitted contact or an organiser
+    accepted them; until then they see nothing of the municipality's signups."""
 
     signup = models.ForeignKey(
         Signup, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("signup")
@@ -95,6 +107,12 @@ class SignupContact(models.Model):
     created_at = models.DateTimeField(_("added at"), auto_now_add=True)
     # The consent record of the signup page's checkbox (None: signed up through the API without it).
     consent_given_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
+    admitted_at = models.DateTimeField(_("accepted as contact at"), null=True, blank=True, editable=False)
+    address_verified_at = models.DateTimeField(_("address proven at"), null=True, blank=True, editable=False)
+    # One-time proof link mailed to the address; only the hashes are kept.
+    address_token_hash = models.CharField(max_length=64, blank=True, editable=False)
+    # The private link to the municipality's signups, as this person sees them.
+    manage_token_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -104,6 +122,53 @@ class SignupContact(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def admitted(self) -> bool:
+        return self.admitted_at is not None
+
+    @property
+    def address_verified(self) -> bool:
+        return self.address_verified_at is not None
+
+    @property
+    def trail_key(self) -> str:
+        """Its key in the signup's audit trail entries, where the erasure finds its values."""
+        return f"contacts.{self.pk}"
+
+    @property
+    def trail_value(self) -> str:
+        role = f" ({self.role})" if self.role else ""
+        return f"{self.name}{role} <{self.email}>"
+
+
+class DirectoryProfile(models.Model):
+    """What an attendee shows in the attendee directory, and the record of their consent to it.
+
+    Interests and "talk about" only serve the directory: they are kept while the attendee is
+    listed. Both consent times are kept: when they last joined, and when they last left (then
+    later than the joining)."""
+
+    registration = models.OneToOneField(
+        Registration,
+        on_delete=models.CASCADE,
+        related_name="directory_profile",
+        verbose_name=_("registration"),
+    )
+    listed = models.BooleanField(_("listed in the attendee directory"), default=False)
+    interests = models.JSONField(
+        _("interests"), default=list, blank=True, help_text=_("Themes (action lines).")
+    )
+    talk_about = models.CharField(_("I would like to talk about"), max_length=200, blank=True)
+    joined_at = models.DateTimeField(_("joined the directory at"), null=True, blank=True, editable=False)
+    left_at = models.DateTimeField(_("left the directory at"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("directory profile")
+        verbose_name_plural = _("directory profiles")
+
+    def __str__(self) -> str:
+        return str(self.registration)
 
 
 class ConnectCode(models.Model):

@@ -1,5 +1,6 @@
 """Networking data in the per-person export, the erasure and the retention purge (see
-events.signals): the connect code, contacts between attendees, and municipality signup contacts.
+events.signals): the directory profile with its consent record, the connect code, contacts between
+attendees, and municipality signup contacts.
 
 Signup contacts are people too, but they have no registration: they are found by their e-mail
 address within the event (the private link that asks for them was sent to that address). The
@@ -10,10 +11,12 @@ from django.db.models import Q
 from django.dispatch import receiver
 
 from events.models import OutboundEmail, Registration
-from events.selectors import email_out, iso
-from events.services import ERASED_NAME, scrub_admin_log
+from events.selectors import email_out
+from events.services import ERASED_NAME, scrub_history
 from events.signals import event_purged, personal_data_requested, registration_erased
-from networking.models import ConnectCode, Contact, Signup, SignupContact
+from events.times import iso
+from networking.models import ConnectCode, Contact, DirectoryProfile, Signup, SignupContact
+from networking.selectors import directory_profile
 
 # The networking e-mails go to signup contacts, who have no registration to link them to.
 EMAIL_KIND_PREFIX = "networking_"
@@ -23,6 +26,14 @@ def _signup_contacts(event_id: int, email: str):
     return SignupContact.objects.filter(signup__offer__event_id=event_id, email__iexact=email).select_related(
         "signup__offer", "signup__municipality"
     )
+
+
+def _found_by_address(registration: Registration, email: str):
+    """Signup contacts with the registration's address, only once the address is proven: anyone can
+    register with someone else's address, and must not read or erase their data through it."""
+    if not registration.address_verified:
+        return SignupContact.objects.none()
+    return _signup_contacts(registration.event_id, email)
 
 
 def _signup_emails(addresses):
@@ -69,16 +80,32 @@ def _contact_out(contact: Contact, registration: Registration) -> dict:
     }
 
 
+def _directory_consents(profile: DirectoryProfile) -> list[dict]:
+    if not (profile.joined_at or profile.left_at):
+        return []
+    return [
+        {
+            "purpose": "attendee_directory",
+            "given_at": iso(profile.joined_at),
+            "withdrawn_at": None if profile.listed else iso(profile.left_at),
+        }
+    ]
+
+
 @receiver(personal_data_requested, dispatch_uid="networking.personal_data")
 def personal_data(sender, registration, **kwargs) -> dict:
+    profile = directory_profile(registration)
     code = ConnectCode.objects.filter(registration=registration).first()
     contacts = Contact.objects.involving(registration).select_related(
         "requester__municipality", "recipient__municipality"
     )
-    signup_contacts = list(
-        _signup_contacts(registration.event_id, registration.email).order_by("created_at", "pk")
-    )
+    signup_contacts = list(_found_by_address(registration, registration.email).order_by("created_at", "pk"))
     return {
+        "directory_profile": {
+            "listed": profile.listed,
+            "interests": list(profile.interests),
+            "talk_about": profile.talk_about,
+        },
         "connect_code": {"exists": code is not None, "created_at": iso(code.created_at) if code else None},
         "contacts": [
             _contact_out(contact, registration) for contact in contacts.order_by("created_at", "pk")
@@ -96,7 +123,8 @@ def personal_data(sender, registration, **kwargs) -> dict:
             }
             for contact in signup_contacts
         ],
-        "consents": [
+        "consents": _directory_consents(profile)
+        + [
             {
                 "purpose": "municipality_signup",
                 "given_at": iso(contact.consent_given_at),
@@ -107,7 +135,10 @@ def personal_data(sender, registration, **kwargs) -> dict:
             for contact in signup_contacts
         ],
         "emails": [
-            email_out(email) for email in _signup_emails([registration.email]).order_by("created_at", "pk")
+            email_out(email)
+            for email in _signup_emails(
+                [registration.email] if registration.address_verified else []
+            ).order_by("created_at", "pk")
         ],
     }
 
@@ -121,19 +152,29 @@ def _remove_signup_contacts(contacts: list[SignupContact]) -> dict:
     for contact in contacts:
         replacements[contact.name] = ERASED_NAME
         replacements[contact.email] = ERASED_NAME
-    scrub_admin_log(Signup, {contact.signup_id for contact in contacts}, replacements)
+    scrub_history(
+        Signup,
+        {contact.signup_id for contact in contacts},
+        replacements,
+        erased_fields=[contact.trail_key for contact in contacts],
+    )
     removed = SignupContact.objects.filter(pk__in=[contact.pk for contact in contacts]).delete()[0]
     return {"signup_contacts": removed, "emails": emails}
 
 
 @receiver(registration_erased, dispatch_uid="networking.erase")
 def erase(sender, registration, email: str, **kwargs) -> dict:
+    # The profile is emptied; its consent times stay with the anonymous registration, as the
+    # core keeps the time the privacy statement was accepted.
+    DirectoryProfile.objects.filter(registration=registration).update(
+        listed=False, interests=[], talk_about=""
+    )
     connect_codes = ConnectCode.objects.filter(registration=registration).delete()[0]
     contacts = Contact.objects.involving(registration).delete()[0]
     return {
         "connect_codes": connect_codes,
         "contacts": contacts,
-        **_remove_signup_contacts(list(_signup_contacts(registration.event_id, email))),
+        **_remove_signup_contacts(list(_found_by_address(registration, email))),
     }
 
 

@@ -1,11 +1,14 @@
 """Wire shapes of the networking app."""
 
+from datetime import datetime
 from typing import Literal
 
 from ninja import Field, Schema
 
-from events.models import Province, Theme
+from events.models import Province, Theme, max_length
 from events.schemas import MAX_ITEMS, MunicipalityOut
+from networking.forms import LOOKUP_MAX_LENGTH
+from networking.models import DirectoryProfile, SignupContact
 
 ProvinceName = Literal[tuple(Province.values)]  # type: ignore[valid-type]
 ThemeCode = Literal[tuple(Theme.values)]  # type: ignore[valid-type]
@@ -23,11 +26,13 @@ class OfferOut(Schema):
 
 class SignupIn(Schema):
     municipality: str = Field(
-        max_length=100, description="CBS code, e.g. GM0307 (an unambiguous name works too)."
+        max_length=LOOKUP_MAX_LENGTH, description="CBS code, e.g. GM0307 (an unambiguous name works too)."
     )
-    contact_name: str = Field(max_length=200)
-    contact_email: str = Field(max_length=254)
-    contact_role: str = Field("", max_length=100, description="Optional, e.g. griffier.")
+    contact_name: str = Field(max_length=max_length(SignupContact, "name"))
+    contact_email: str = Field(max_length=max_length(SignupContact, "email"))
+    contact_role: str = Field(
+        "", max_length=max_length(SignupContact, "role"), description="Optional, e.g. griffier."
+    )
     offers: list[str] = Field(max_length=MAX_ITEMS, description="Offer slugs, at least one (see GET offers).")
     consent: bool = Field(
         False,
@@ -48,9 +53,25 @@ class SignupOfferOut(Schema):
 
 
 class SignupOut(Schema):
-    reference: str = Field(description="The municipality's reference, the same for all its signups.")
+    reference: str | None = Field(
+        description="The municipality's reference, the same for all its signups. None (202) when the "
+        "municipality had already been signed up: a further contact learns nothing until they proved "
+        "their address and were accepted."
+    )
     municipality: MunicipalityOut
-    offers: list[SignupOfferOut]
+    offers: list[SignupOfferOut] = Field(description="Empty (202) when the municipality had been signed up.")
+    manage_url: str | None = Field(
+        description="The private link to the municipality's signups (also mailed); None (202) when it "
+        "had been signed up: the link is then only mailed."
+    )
+    address_verified: bool = Field(
+        description="The contact's address is proven. A signup never proves it by itself (knowing an "
+        "address proves nothing, also not the address of a proven registration): the places are held "
+        "until the contact opens the link mailed to them (SIGNUP_PROOF_HOURS), unless signed up in person."
+    )
+    confirmed: bool = Field(
+        description="Every place is final: signed up in person, or the address is proven."
+    )
 
 
 class DirectoryEntryOut(Schema):
@@ -68,3 +89,60 @@ class DirectoryEntryOut(Schema):
 class DirectoryOut(Schema):
     attendees: list[DirectoryEntryOut]
     suggestions: list[DirectoryEntryOut]
+
+
+# The directory profile on a registration (networking.extras): in `POST registrations`, and in the
+# answers about a registration.
+
+
+class DirectoryProfileIn(Schema):
+    directory_opt_in: bool = False
+    interests: list[str] = Field(
+        default_factory=list,
+        max_length=MAX_ITEMS,
+        description="Theme codes (action lines), shown in the attendee directory.",
+    )
+    talk_about: str = Field(
+        "",
+        max_length=max_length(DirectoryProfile, "talk_about"),
+        description="'I would like to talk about', one short line.",
+    )
+
+
+class DirectoryProfileOut(Schema):
+    directory_opt_in: bool
+    interests: list[str]
+    talk_about: str
+
+
+# The offers on the organisers' dashboard (networking.dashboard): `offers` in `GET stats`.
+
+
+class LastSignupOut(Schema):
+    municipality: str
+    province: str
+    status: str
+    created_at: datetime
+
+
+class OfferStatsOut(Schema):
+    slug: str
+    title: str
+    places: int | None
+    taken: int
+    waitlisted: int
+    places_left: int | None
+    last_signup: LastSignupOut | None = None
+
+
+class MapEntryOut(Schema):
+    """A municipality on the map of the network: people checked in, signups per offer."""
+
+    code: str = Field(description="CBS code, e.g. GM0307.")
+    name: str
+    state: Literal["present", "signed-up", "both"] = Field(
+        description="The colour: people present (checked in at the entrance), signed up for an offer, or both."
+    )
+    present: int
+    offers: dict[str, str] = Field(description="Offer slug → the signup's status, as the page words it.")
+    summary: str = Field(description="Name and figures in one sentence (the map's tooltip).")

@@ -1,12 +1,17 @@
-"""Read queries of the networking app: offers and places, the network's members, the attendee
-directory with its suggestions, and an attendee's contacts."""
+"""Read queries of the networking app: offers and places (also for the organisers' dashboard), the
+network's members, the attendee directory with its suggestions, and an attendee's contacts."""
 
 from dataclasses import dataclass, field
 
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from events.models import Event, Registration, Theme
-from networking.models import NETWORK_SLUG, Contact, Offer, Signup
+from events.attendance import present_by_municipality
+from events.models import Event, Municipality, Registration, Theme
+from networking.geo import boundaries
+from networking.models import NETWORK_SLUG, Contact, DirectoryProfile, Offer, Signup
 
 # Municipalities count as similar in size when the larger has at most this many times the
 # inhabitants of the smaller.
@@ -31,6 +36,39 @@ def offers(event: Event) -> list[dict]:
         {**_counts(offer), "description": offer.description}
         for offer in Offer.objects.filter(event=event).with_counts()
     ]
+
+
+def offers_with_last_signup(event: Event) -> list[dict]:
+    """The offers with their counts, and which municipality signed up last (one query each): the
+    dashboard's offers (networking.dashboard)."""
+    latest = Signup.objects.filter(offer_id=OuterRef("pk")).order_by("-created_at", "-id")
+    last = {
+        row["slug"]: row
+        for row in Offer.objects.filter(event=event)
+        .annotate(
+            last_municipality=Subquery(latest.values("municipality__name")[:1]),
+            last_province=Subquery(latest.values("municipality__province")[:1]),
+            last_status=Subquery(latest.values("status")[:1]),
+            last_at=Subquery(latest.values("created_at")[:1]),
+        )
+        .values("slug", "last_municipality", "last_province", "last_status", "last_at")
+    }
+    rows = []
+    for offer in offers(event):
+        latest_row = last.get(offer["slug"], {})
+        offer = {key: value for key, value in offer.items() if key != "description"}
+        offer["last_signup"] = (
+            {
+                "municipality": latest_row["last_municipality"],
+                "province": latest_row["last_province"],
+                "status": latest_row["last_status"],
+                "created_at": timezone.localtime(latest_row["last_at"]).isoformat(),
+            }
+            if latest_row.get("last_at")
+            else None
+        )
+        rows.append(offer)
+    return rows
 
 
 def offer_counts(offer: Offer) -> dict:
@@ -63,23 +101,32 @@ def network_snapshot(event: Event) -> dict:
         "members": [
             {**member, "created_at": member["created_at"].isoformat()} for member in network_members(event)
         ],
+        "map": map_figures(event),
     }
 
 
 # The attendee directory. Only confirmed attendees who opted in are ever read from the database.
 
 
+def directory_profile(registration: Registration) -> DirectoryProfile:
+    """The attendee's profile; an empty one (not stored) when they never joined the directory."""
+    try:
+        return registration.directory_profile
+    except DirectoryProfile.DoesNotExist:
+        return DirectoryProfile(registration=registration)
+
+
 def listed(event: Event) -> "list[Registration]":
     return list(
         Registration.objects.filter(
-            event=event, status=Registration.Status.CONFIRMED, directory_opt_in=True
-        ).select_related("municipality")
+            event=event, status=Registration.Status.CONFIRMED, directory_profile__listed=True
+        ).select_related("municipality", "directory_profile")
     )
 
 
 def may_see_directory(registration: Registration) -> bool:
     """Attendees see the directory while they are listed in it themselves."""
-    return registration.is_confirmed and registration.directory_opt_in
+    return registration.is_confirmed and directory_profile(registration).listed
 
 
 @dataclass
@@ -94,8 +141,12 @@ class Entry:
     def name(self) -> str:
         return self.registration.full_name
 
+    @property
+    def profile(self) -> DirectoryProfile:
+        return self.registration.directory_profile
+
     def as_dict(self) -> dict:
-        registration = self.registration
+        registration, profile = self.registration, self.profile
         labels = dict(Theme.choices)
         return {
             "name": registration.full_name,
@@ -103,9 +154,9 @@ class Entry:
             "role_label": str(registration.get_role_display()),
             "municipality": registration.affiliation,
             "province": registration.municipality.province if registration.municipality_id else "",
-            "interests": [code for code in registration.interests if code in labels],
-            "interest_labels": [str(labels[code]) for code in registration.interests if code in labels],
-            "talk_about": registration.talk_about,
+            "interests": [code for code in profile.interests if code in labels],
+            "interest_labels": [str(labels[code]) for code in profile.interests if code in labels],
+            "talk_about": profile.talk_about,
             "reasons": self.reasons,
         }
 
@@ -117,17 +168,22 @@ def directory(
     role: str = "",
     province: str = "",
     interest: str = "",
+    name: str = "",
 ) -> list[Entry]:
-    """Listed attendees, filtered, by name; the viewer is left out."""
+    """Listed attendees, filtered, by name; the viewer is left out. `name`: part of the full name,
+    whatever the case ("vries" finds "de Vries")."""
     entries = []
+    wanted = " ".join(name.split()).casefold()
     for registration in listed(event):
         if viewer is not None and registration.pk == viewer.pk:
+            continue
+        if wanted and wanted not in " ".join(registration.full_name.split()).casefold():
             continue
         if role and registration.role != role:
             continue
         if province and (not registration.municipality_id or registration.municipality.province != province):
             continue
-        if interest and interest not in registration.interests:
+        if interest and interest not in registration.directory_profile.interests:
             continue
         entries.append(Entry(registration))
     entries.sort(
@@ -147,7 +203,7 @@ def suggestions(viewer: Registration, limit: int = SUGGESTIONS) -> list[Entry]:
     municipalities like the viewer's (similar size when both populations are known, else the
     same province). Best matches first."""
     labels = dict(Theme.choices)
-    mine = set(viewer.interests)
+    mine = set(directory_profile(viewer).interests)
     home = viewer.municipality if viewer.municipality_id else None
     scored = []
     for registration in listed(viewer.event):
@@ -156,7 +212,9 @@ def suggestions(viewer: Registration, limit: int = SUGGESTIONS) -> list[Entry]:
         theirs = registration.municipality if registration.municipality_id else None
         if home and theirs and theirs.pk == home.pk:
             continue  # they can meet at home
-        shared = [code for code in registration.interests if code in mine and code in labels]
+        shared = [
+            code for code in registration.directory_profile.interests if code in mine and code in labels
+        ]
         similar = bool(home and theirs) and _similar_size(home.population, theirs.population)
         same_province = bool(home and theirs) and home.province == theirs.province
         score = 3 * len(shared) + 2 * similar + same_province
@@ -216,3 +274,101 @@ def accepted_contacts(registration: Registration) -> list[Registration]:
         person.contact_note = contact.note
         people.append(person)
     return sorted(people, key=lambda person: (person.last_name.lower(), person.first_name.lower()))
+
+
+# The map of the Netherlands (networking.geo): per municipality who is here and what it signed up for.
+
+
+def _map_entry(municipality: Municipality, present: int, signups: list[Signup]) -> dict:
+    """One municipality on the map: its state (the colour), its figures, and the sentence that
+    names them (the path's title, the focus caption)."""
+    signed_up = bool(signups)
+    state = "both" if present and signed_up else "present" if present else "signed-up" if signed_up else ""
+    offers = {
+        signup.offer.slug: str(Signup.Status(signup.status).label)
+        for signup in sorted(signups, key=_by_offer)
+    }
+    parts = (
+        [ngettext("%(n)s person present", "%(n)s people present", present) % {"n": present}]
+        if present
+        else []
+    )
+    if signups:
+        chosen = ", ".join(
+            f"{signup.offer.title} ({offers[signup.offer.slug]})" for signup in sorted(signups, key=_by_offer)
+        )
+        parts.append(_("signed up for %(offers)s") % {"offers": chosen})
+    return {
+        "code": municipality.code,
+        "name": municipality.name,
+        "state": state,
+        "present": present,
+        "offers": offers,
+        "summary": f"{municipality.name}: " + "; ".join(parts) if parts else municipality.name,
+    }
+
+
+def _by_offer(signup: Signup) -> tuple[int, int]:
+    return (signup.offer.position, signup.offer_id)
+
+
+def map_figures(event: Event, codes: "list[str] | None" = None) -> list[dict]:
+    """The municipalities with people checked in or a signup for one of the edition's offers (or
+    just `codes`), by name; the others are blank on the map."""
+    present = present_by_municipality(event.pk)
+    signups = Signup.objects.filter(offer__event=event).select_related("offer", "municipality")
+    if codes is not None:
+        signups = signups.filter(municipality_id__in=codes)
+        present = {code: n for code, n in present.items() if code in codes}
+    by_code: dict[str, list[Signup]] = {}
+    for signup in signups:
+        by_code.setdefault(signup.municipality_id, []).append(signup)
+    wanted = set(present) | set(by_code) if codes is None else set(codes)
+    municipalities = Municipality.objects.filter(code__in=wanted).order_by("name")
+    return [
+        _map_entry(municipality, present.get(municipality.code, 0), by_code.get(municipality.code, []))
+        for municipality in municipalities
+    ]
+
+
+def map_entry(event: Event, code: str) -> dict:
+    """One municipality's figures now (the `map` of a live `signup` event)."""
+    return map_figures(event, [code])[0]
+
+
+def map_drawing(event: Event | None) -> dict:
+    """The map of the Netherlands as the template draws it: every municipality's outline with its
+    colour and figures, the same figures as table rows, and the offers as the table's columns."""
+    figures = map_figures(event) if event is not None else []
+    by_code = {entry["code"]: entry for entry in figures}
+    names = dict(Municipality.objects.values_list("code", "name"))
+    shapes = boundaries()
+    areas = []
+    for outline in shapes.outlines:
+        name = names.get(outline.code, outline.name)
+        entry = by_code.get(outline.code, {"state": "", "summary": name})
+        areas.append(
+            {
+                "code": outline.code,
+                "name": name,
+                "path": outline.path,
+                "state": entry["state"],
+                "summary": entry["summary"],
+            }
+        )
+    columns = offers(event) if event is not None else []
+    rows = [
+        {**entry, "cells": [entry["offers"].get(offer["slug"], "–") for offer in columns]} for entry in figures
+    ]
+    states = [entry["state"] for entry in figures]
+    return {
+        "view_box": shapes.view_box,
+        "areas": areas,
+        "rows": rows,
+        "offers": [{"slug": offer["slug"], "title": offer["title"]} for offer in columns],
+        "counts": {
+            "present": states.count("present"),
+            "signed_up": states.count("signed-up"),
+            "both": states.count("both"),
+        },
+    }

@@ -7,12 +7,24 @@ app_name = "networking"
 urlpatterns = [
     path("netwerk/", views.signup, name="signup"),
     path("netwerk/muur/", views.wall, name="wall"),
+    path("netwerk/kaart/", views.network_map, name="map"),
+    path("netwerk/bevestig/<slug:token>/", views.verify_signup_address, name="verify_address"),
+    path("netwerk/aanmelding/<slug:token>/", views.manage_signup, name="manage"),
+    path(
+        "netwerk/aanmelding/<slug:token>/contacten/<int:contact_id>/accepteren/",
+        views.accept_signup_contact,
+        name="accept_signup_contact",
+    ),
+    path(
+        "netwerk/aanmelding/<slug:token>/afmelden/<slug:slug>/", views.withdraw_signup, name="withdraw_signup"
+    ),
     path("netwerk/deelnemers/", views.staff_directory, name="staff_directory"),
     path("verbind/<slug:secret>", views.connect, name="connect"),
     path("r/<slug:token>/deelnemers/", views.attendee_directory, name="directory"),
     path("r/<slug:token>/netwerken/", views.directory_profile, name="profile"),
     path("r/<slug:token>/netwerken/verbindcode.svg", views.connect_qr, name="connect_qr"),
-    path("r/<slug:token>/netwerken/toestel-vergeten/", views.forget_phone, name="forget_phone"),
+    path("r/<slug:token>/netwerken/dit-toestel/", views.use_phone, name="use_phone"),
+    path("r/<slug:token>/netwerken/toestel-vergeten/", views.forget_this_phone, name="forget_phone"),
     path("r/<slug:token>/contacten.vcf", views.contacts_vcf, name="contacts_vcf"),
     path(
         "r/<slug:token>/contacten/<int:contact_id>/accepteren/", views.accept_contact, name="accept_contact"

@@ -6,25 +6,22 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from events import badges
 from events.errors import ServiceError
-from events.forms import DirectoryProfileForm
 from events.links import absolute_url
-from events.models import Municipality, Registration, secret_hash
+from events.models import Municipality, Registration, max_length, secret_hash
+from events.presence import in_person
 from events.selectors import current_event, registration_for_token
 from networking import selectors, services, vcard
-from networking.errors import ContactError
-from networking.forms import DirectoryFilterForm, SignupPageForm, municipality_label
-from networking.models import NETWORK_SLUG, Contact
-
-# Remembers whose phone this is, so that a connect code scanned with it knows who asks. Set when
-# the attendee's own page shows their connect code; signed and httpOnly, holds their manage token.
-PHONE_COOKIE = "dld_phone"
-PHONE_COOKIE_SALT = "networking.phone"
-PHONE_COOKIE_AGE = 60 * 60 * 24 * 60
+from networking.errors import ContactError, SignupError
+from networking.forms import DirectoryFilterForm, DirectoryProfileForm, SignupPageForm, municipality_label
+from networking.models import NETWORK_SLUG, Contact, Signup
+from networking.phone import forget_phone, phone_token, remember_phone
+from networking.services import signups as signup_services
 
 # Seconds the kiosk shows a result before it returns to an empty form; `?reset=` overrides it
 # within these bounds (tests, a busy stand).
@@ -32,6 +29,14 @@ KIOSK_RESET_SECONDS = 20
 KIOSK_RESET_BOUNDS = (1, 300)
 # Seconds of no touch after which the kiosk clears a half-filled form.
 KIOSK_IDLE_SECONDS = 120
+# Offer descriptions longer than this many words are folded (the start shown, the rest one tap away).
+FOLD_WORDS = 60
+
+
+def _opening(event) -> str:
+    """Whether the day the network opens is today, still to come or past (in the event's time zone)."""
+    today = timezone.localdate()
+    return "today" if event.date == today else "before" if event.date > today else "after"
 
 
 def _kiosk_reset_seconds(request: HttpRequest) -> int:
@@ -57,14 +62,26 @@ def signup(request: HttpRequest) -> HttpResponse:
         "idle_seconds": KIOSK_IDLE_SECONDS,
         "form_url": request.get_full_path(),
         "empty_form_url": request.get_full_path(),
+        "opening": _opening(event),
+        "event_name": event.name,
+        "fold_words": FOLD_WORDS,
+        "staff": request.user.is_authenticated and request.user.is_staff,
+        "kiosk_url": reverse("networking:signup") + "?kiosk=1",
+        "idle_minutes": KIOSK_IDLE_SECONDS // 60,
     }
     if request.method == "POST" and form.is_valid():
         try:
-            result = services.sign_up(event=event, **form.cleaned_data)
+            result = services.sign_up(
+                event=event, **form.cleaned_data, in_person=in_person(request, event_id=event.pk)
+            )
         except ServiceError as error:
             form.add_error(error.field, error.message)
         else:
-            return render(request, "networking/signup_done.html", {**context, "result": result})
+            return render(
+                request,
+                "networking/signup_done.html",
+                {**context, "result": result, "proof_hours": settings.SIGNUP_PROOF_HOURS},
+            )
     offers = {offer["slug"]: offer for offer in selectors.offers(event)}
     context["offer_choices"] = [
         (choice, offers[str(choice.data["value"])])
@@ -75,6 +92,107 @@ def signup(request: HttpRequest) -> HttpResponse:
     return render(
         request, "networking/signup.html", context, status=422 if form.is_bound and form.errors else 200
     )
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def verify_signup_address(request: HttpRequest, token: str) -> HttpResponse:
+    """The proof link in a signup mail. Opening it shows a button: mail scanners that open every
+    link must not prove an address by themselves."""
+    try:
+        contact = services.contact_for_proof_token(token)
+        if request.method == "POST":
+            contact = services.verify_contact_address(token)
+    except SignupError as error:
+        return render(
+            request,
+            "networking/signup_verify.html",
+            {"event": current_event(), "error": error.message},
+            status=error.status,
+        )
+    return render(
+        request,
+        "networking/signup_verify.html",
+        {
+            "event": contact.signup.offer.event,
+            "contact": contact,
+            "municipality": contact.signup.municipality,
+            "token": token,
+            "verified": request.method == "POST",
+        },
+    )
+
+
+def _signup_manage_page(request: HttpRequest, token: str, *, status: int = 200, **extra) -> HttpResponse:
+    contact = services.contact_for_manage_token(token)
+    signup = contact.signup
+    event = signup.offer.event
+    context = {"event": event, "contact": contact, "municipality": signup.municipality, "token": token}
+    if contact.admitted:
+        signups = list(
+            Signup.objects.filter(offer__event=event, municipality=signup.municipality)
+            .select_related("offer")
+            .order_by("offer__position", "offer__title")
+        )
+        for each in signups:
+            each.position = each.waitlist_position()
+            each.deadline = signup_services.proof_deadline(each)
+        context.update(
+            signups=signups,
+            reference=signup.reference,
+            pending=signup_services.pending_contacts(contact),
+            may_accept=contact.address_verified,
+        )
+    return render(request, "networking/signup_manage.html", {**context, **extra}, status=status)
+
+
+@never_cache
+def manage_signup(request: HttpRequest, token: str) -> HttpResponse:
+    """The private link to a municipality's signups, as one of its contacts sees them: everything
+    once admitted, else only that their request waits."""
+    try:
+        return _signup_manage_page(request, token, flag=request.GET.get("klaar", ""))
+    except SignupError as error:
+        raise Http404(error.code) from error
+
+
+@require_POST
+def accept_signup_contact(request: HttpRequest, token: str, contact_id: int) -> HttpResponse:
+    try:
+        contact = services.contact_for_manage_token(token)
+    except SignupError as error:
+        raise Http404(error.code) from error
+    pending = next((row for row in signup_services.pending_contacts(contact) if row.pk == contact_id), None)
+    if not contact.admitted or pending is None:
+        raise Http404("unknown_contact")
+    try:
+        services.admit_contact(pending=pending, by=contact)
+    except SignupError as error:
+        return _signup_manage_page(request, token, status=error.status, error=error.message)
+    return redirect(reverse("networking:manage", args=[token]) + "?klaar=geaccepteerd")
+
+
+@require_POST
+def withdraw_signup(request: HttpRequest, token: str, slug: str) -> HttpResponse:
+    """The municipality withdraws from one offer; its place goes to the first on the waitlist."""
+    try:
+        contact = services.contact_for_manage_token(token)
+        signup = services.signup_of_contact(contact, slug)
+    except SignupError as error:
+        raise Http404(error.code) from error
+    services.withdraw(contact=contact, signup=signup)
+    try:
+        return _signup_manage_page(request, token, flag="afgemeld", withdrawn=signup.offer.title)
+    except SignupError:  # that was the person's last signup: their link ends with it
+        return render(
+            request,
+            "networking/signup_manage.html",
+            {
+                "event": signup.offer.event,
+                "municipality": signup.municipality,
+                "withdrawn": signup.offer.title,
+            },
+        )
 
 
 def wall(request: HttpRequest) -> HttpResponse:
@@ -90,8 +208,14 @@ def wall(request: HttpRequest) -> HttpResponse:
             "signup_url": signup_url,
             "signup_qr": badges.link_qr_svg(signup_url),
             "network_slug": NETWORK_SLUG,
+            "map": selectors.map_drawing(event),
         },
     )
+
+
+def network_map(request: HttpRequest) -> HttpResponse:
+    event = current_event()
+    return render(request, "networking/map.html", {"event": event, "map": selectors.map_drawing(event)})
 
 
 def _directory_page(
@@ -108,6 +232,7 @@ def _directory_page(
             role=chosen.get("role", ""),
             province=chosen.get("province", ""),
             interest=chosen.get("interest", ""),
+            name=chosen.get("name", ""),
         )
         if viewer is not None:
             suggestions = selectors.suggestions(viewer)
@@ -163,31 +288,30 @@ def directory_profile(request: HttpRequest, token: str) -> HttpResponse:
 
 @never_cache
 def connect_qr(request: HttpRequest, token: str) -> HttpResponse:
-    """The attendee's connect code as SVG. Shown on their own page, so it also marks this browser
-    as theirs: a code they scan next with this phone is a request from them."""
+    """The attendee's connect code as SVG, for someone else's phone to scan."""
     registration = registration_for_token(token)
     if not registration.is_confirmed:
         raise Http404("cancelled")
     code = services.connect_code_for(registration)
     url = absolute_url(reverse("networking:connect", args=[code.secret]), request)
-    response = HttpResponse(badges.link_qr_svg(url), content_type="image/svg+xml")
-    response.set_signed_cookie(
-        PHONE_COOKIE,
-        token,
-        salt=PHONE_COOKIE_SALT,
-        max_age=PHONE_COOKIE_AGE,
-        httponly=True,
-        secure=settings.SESSION_COOKIE_SECURE,
-        samesite="Lax",
-    )
+    return HttpResponse(badges.link_qr_svg(url), content_type="image/svg+xml")
+
+
+@require_POST
+def use_phone(request: HttpRequest, token: str) -> HttpResponse:
+    """ "Use this phone": this browser is the attendee's from now on, so a connect code scanned with
+    it is a request from them."""
+    registration = registration_for_token(token)
+    if not registration.is_confirmed:
+        raise Http404("cancelled")
+    response = redirect(_manage_url(token, "verbindcode", "toestel"))
+    remember_phone(response, token)
     return response
 
 
 def phone_owner(request: HttpRequest) -> tuple[Registration | None, str]:
     """(registration, manage token) of whoever marked this browser as theirs, if still attending."""
-    token = request.get_signed_cookie(
-        PHONE_COOKIE, default="", salt=PHONE_COOKIE_SALT, max_age=PHONE_COOKIE_AGE
-    )
+    token = phone_token(request)
     if not token:
         return None, ""
     registration = Registration.objects.filter(
@@ -213,7 +337,7 @@ def connect(request: HttpRequest, secret: str) -> HttpResponse:
     if me.pk == owner.pk:
         return render(request, "networking/connect.html", {**context, "state": "own_code"})
     if request.method == "POST":
-        note = " ".join(request.POST.get("note", "").split())[:200]
+        note = " ".join(request.POST.get("note", "").split())[: max_length(Contact, "note")]
         contact = services.request_contact(requester=me, secret=secret, note=note)
     else:
         contact = (
@@ -231,7 +355,14 @@ def connect(request: HttpRequest, secret: str) -> HttpResponse:
     return render(
         request,
         "networking/connect.html",
-        {**context, "state": state, "contact": contact, "other": owner if state == "connected" else None},
+        # The name of the person whose code was scanned: they showed it; the rest once accepted.
+        {
+            **context,
+            "state": state,
+            "contact": contact,
+            "owner": owner,
+            "other": owner if state == "connected" else None,
+        },
     )
 
 
@@ -256,10 +387,10 @@ def remove_contact(request: HttpRequest, token: str, contact_id: int) -> HttpRes
 
 
 @require_POST
-def forget_phone(request: HttpRequest, token: str) -> HttpResponse:
+def forget_this_phone(request: HttpRequest, token: str) -> HttpResponse:
     registration_for_token(token)
     response = redirect(_manage_url(token, "contacten", "vergeten"))
-    response.delete_cookie(PHONE_COOKIE, samesite="Lax")
+    forget_phone(response)
     return response
 
 

@@ -1,93 +1,41 @@
-"""Shared fixtures: a small, fully known event; staff and scanner credentials; API helpers."""
-
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+"""Shared fixtures: a small, fully known event; staff and scanner credentials; API helpers.
+The objects are built by tests/factories.py; markers and helpers are in tests/support.py."""
 
 import pytest
-from django.conf import settings
 from django.test import Client
-from django.utils import timezone
 
-from checkin.services import create_device
-from events import services
-from events.models import Event, Municipality, Registration, Room, Round, Workshop
+from checkin.services import create_device, devices
+from events import outbox
+from events.models import Event, Municipality, Registration, Workshop
+from tests import factories
+from tests.clock import AHEAD_VARIABLE, days_ahead, event_day, today
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-USES_POSTGRES = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
-USES_REDIS = bool(settings.REDIS_URL)
-
-requires_postgres = pytest.mark.skipif(
-    not USES_POSTGRES,
-    reason="needs PostgreSQL for real row locks: set DATABASE_URL=postgres://… (SQLite serialises writers)",
-)
-requires_redis = pytest.mark.skipif(
-    not USES_REDIS, reason="needs Redis: set REDIS_URL=redis://127.0.0.1:6379/0"
-)
+# Importable from here for tests written before tests/factories.py and tests/support.py; new tests
+# import them from there (tests/test_test_modules.py fails on them).
+from tests.factories import registration_payload  # noqa: F401
+from tests.support import USES_POSTGRES, USES_REDIS, post_json, requires_postgres, requires_redis, trail  # noqa: F401
+from tests.webhooks import Receiver
 
 
-def at(hour: int, minute: int = 0, day: int = 16) -> datetime:
-    return datetime(2027, 11, day, hour, minute, tzinfo=AMSTERDAM)
+def pytest_report_header(config) -> str:
+    ahead = f", {days_ahead()} days ahead ({AHEAD_VARIABLE})" if days_ahead() else ""
+    return f"clock: today is {today()}{ahead}; the test event is on {event_day()}"
 
 
 @pytest.fixture
 def municipalities(db) -> dict[str, Municipality]:
-    rows = [
-        ("GM0307", "Amersfoort", "Utrecht"),
-        ("GM0363", "Amsterdam", "Noord-Holland"),
-        ("GM0599", "Rotterdam", "Zuid-Holland"),
-        ("GM0518", "'s-Gravenhage", "Zuid-Holland"),
-        ("GM0080", "Leeuwarden", "Fryslân"),
-    ]
-    return {
-        code: Municipality.objects.create(code=code, name=name, province=province)
-        for code, name, province in rows
-    }
+    return factories.create_municipalities()
 
 
 @pytest.fixture
 def event(db, municipalities) -> Event:
-    return Event.objects.create(
-        slug="dld-test",
-        name="Dag van de Lokale Democratie",
-        date=at(9).date(),
-        venue="Prodentfabriek",
-        venue_address="Amersfoort",
-        registration_opens_at=timezone.now() - timedelta(days=30),
-        registration_closes_at=timezone.now() + timedelta(days=30),
-        capacity=100,
-    )
+    return factories.create_event()
 
 
 @pytest.fixture
 def programme(event) -> dict:
     """A plenary opening and two workshop rounds; `small` has two seats."""
-    hall = Room.objects.create(event=event, name="Grote Zaal", capacity=800)
-    room_a = Room.objects.create(event=event, name="Zaal A", capacity=40)
-    room_b = Room.objects.create(event=event, name="Zaal B", capacity=30)
-    opening = Round.objects.create(
-        event=event, label="Opening", kind="plenary", starts_at=at(10), ends_at=at(10, 45)
-    )
-    first = Round.objects.create(event=event, label="Ronde 1", starts_at=at(11), ends_at=at(12))
-    second = Round.objects.create(event=event, label="Ronde 2", starts_at=at(13), ends_at=at(14))
-
-    def workshop(slug, round_, room, capacity, theme="krachtige-gemeenteraad"):
-        return Workshop.objects.create(
-            slug=slug,
-            title=slug.replace("-", " ").title(),
-            round=round_,
-            room=room,
-            capacity=capacity,
-            theme=theme,
-        )
-
-    return {
-        "opening": workshop("opening", opening, hall, 800, theme=""),
-        "raad": workshop("sterke-raad", first, room_a, 40),
-        "small": workshop("klein-gezelschap", first, room_b, 2, theme="inwoners-betrekken"),
-        "digital": workshop("digitale-participatie", second, room_a, 40, theme="opschalen-uitbreiden"),
-        "rounds": {"opening": opening, "first": first, "second": second},
-        "rooms": {"hall": hall, "a": room_a, "b": room_b},
-    }
+    return factories.create_programme(event)
 
 
 @pytest.fixture
@@ -95,41 +43,14 @@ def make_attendee(event, municipalities):
     """make_attendee(n, *workshops, **fields) registers person n through the service."""
 
     def make(n: int = 1, *workshops: Workshop, **fields) -> Registration:
-        data = {
-            "event": event,
-            "first_name": "Deelnemer",
-            "last_name": str(n),
-            "email": f"deelnemer{n}@x.example",
-            "role": "raadslid",
-            "municipality": municipalities["GM0307"],
-            "workshops": workshops,
-        }
-        registration, _token = services.register(**{**data, **fields})
-        return registration
+        return factories.register_attendee(event, n, *workshops, **fields)
 
     return make
-
-
-def registration_payload(n: int = 1, **overrides) -> dict:
-    payload = {
-        "first_name": "Anna",
-        "last_name": f"de Vries {n}",
-        "email": f"anna.{n}@amersfoort.example",
-        "role": "raadslid",
-        "municipality": "GM0307",
-        "workshops": [],
-    }
-    payload.update(overrides)
-    return payload
 
 
 @pytest.fixture
 def api() -> Client:
     return Client()
-
-
-def post_json(client: Client, path: str, data, **extra):
-    return client.post(path, data=data, content_type="application/json", **extra)
 
 
 @pytest.fixture
@@ -140,6 +61,16 @@ def staff_user(db, django_user_model):
 @pytest.fixture
 def staff_client(staff_user) -> Client:
     client = Client(enforce_csrf_checks=True)
+    client.force_login(staff_user)
+    return client
+
+
+@pytest.fixture
+def organiser_admin(staff_user) -> Client:
+    """The admin, as the organiser (a superuser there)."""
+    staff_user.is_superuser = True
+    staff_user.save()
+    client = Client()
     client.force_login(staff_user)
     return client
 
@@ -158,11 +89,16 @@ def scanner_headers(scanner) -> dict:
 @pytest.fixture(autouse=True)
 def _forget_scanner_devices():
     """Each process remembers devices for a few seconds; no test may see another's."""
-    from checkin.services import _devices
-
-    _devices.clear()
+    devices.reset()
     yield
-    _devices.clear()
+    devices.reset()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_outbox_sender():
+    """A mail a test handed to the sender thread (EMAIL_DELIVERY=thread) is not sent in the next."""
+    yield
+    outbox.reset()
 
 
 @pytest.fixture(autouse=True)
@@ -173,3 +109,19 @@ def _fresh_channel_layers():
     channel_layers.backends.clear()
     yield
     channel_layers.backends.clear()
+
+
+@pytest.fixture
+def receiver(settings):
+    """`receiver(fail_first=…, status=…, delay=…)`: a local webhook endpoint (tests/webhooks.py), shut
+    down after the test. Plain http is allowed for it."""
+    settings.WEBHOOKS_ALLOW_HTTP = True
+    made = []
+
+    def make(**options) -> Receiver:
+        made.append(Receiver(**options))
+        return made[-1]
+
+    yield make
+    for one in made:
+        one.close()

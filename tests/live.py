@@ -6,7 +6,6 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 from contextlib import contextmanager
@@ -18,6 +17,7 @@ from django.conf import settings
 from django.db import connection
 
 from bench.servers import free_port, wait_until_serving
+from tests.clock import server_command
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -93,18 +93,7 @@ def start_daphne(mail_dir: Path | None = None, env: dict[str, str] | None = None
     with tempfile.NamedTemporaryFile("w+", prefix="daphne-", suffix=".log", delete=False) as log:
         log_path = Path(log.name)
         process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "daphne",
-                "-v",
-                "0",
-                "-b",
-                "127.0.0.1",
-                "-p",
-                str(port),
-                "config.asgi:application",
-            ],
+            server_command("daphne", "-v", "0", "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"),
             cwd=ROOT,
             env=server_environment(mail_dir, env),
             stdout=log,

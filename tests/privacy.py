@@ -7,7 +7,7 @@ from checkin.services import create_device, redeem
 from events import services
 from events.models import Event, Registration
 from networking import services as networking
-from tests.networking.conftest import create_offers
+from tests.factories import create_offers
 
 
 @dataclass

@@ -1,9 +1,9 @@
 """Property-based fuzzing of the whole API from its own OpenAPI schema (schemathesis).
 
 Every operation gets valid and invalid input, anonymously and with the credentials it declares
-(a paired scanner's bearer token, an organiser's session). No answer may be a 500, every answer
-must be documented (status code, content type, body schema), and every 4xx is JSON with a stable
-`code` and a readable `detail`. Bounded and derandomised: the same examples on every run.
+(a paired scanner's bearer token, an organiser's session, an organiser's API token with every
+scope). No answer may be a 500, every answer must be documented (status code, content type, body
+schema), and every 4xx is JSON with a stable `code` and a readable `detail`. Bounded and derandomised: the same examples on every run.
 
 `FUZZ_EXAMPLES` (default 25) sets the examples per operation, mode and credential;
 `python -m bench.fuzz` runs this file with more and prints the figures as JSON.
@@ -34,7 +34,9 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from checkin.services import create_device
-from events.models import Event, Workshop
+from events.models import ApiToken, Event, Workshop
+from events.room import services as room_services
+from events.services import create_api_token
 from networking.models import Offer
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
@@ -45,6 +47,7 @@ MODES = {
     "anonymous": None,
     "scanner": "DeviceToken",
     "staff": "StaffSession",
+    "token": "OrganiserToken",
 }
 
 
@@ -69,10 +72,26 @@ def world(programme, make_attendee, django_user_model) -> dict:
     Offer.objects.create(event=event, slug="netwerk", title="Netwerk", places=None)
     _device, device_token = create_device(event=event, name="Ingang fuzz")
     staff = django_user_model.objects.create_user("fuzz-organisator", password="x", is_staff=True)
+    _token, api_token = create_api_token(staff, name="Fuzz", scopes=list(ApiToken.Scope.values))
     client = Client()
     client.force_login(staff)
     csrf = _get_new_csrf_string()
+    # An open poll of each kind and an approved question, for the room's operations to aim at.
+    polls = [
+        room_services.open_poll(
+            room_services.create_poll(programme["raad"], question=kind, kind=kind, options=options)
+        )
+        for kind, options in [
+            ("single", ["A", "B"]),
+            ("multiple", ["A", "B", "C"]),
+            ("scale", []),
+            ("words", []),
+        ]
+    ]
+    question = room_services.ask(registration, programme["raad"], text="Vraag?", show_name=True)
+    room_services.moderate(question, "approve")
     return {
+        "poll_ids": [poll.pk for poll in polls],
         "registration": registration,
         "manage_token": registration.manage_token,
         "workshop_ids": list(Workshop.objects.values_list("pk", flat=True)),
@@ -80,6 +99,7 @@ def world(programme, make_attendee, django_user_model) -> dict:
         "credentials": {
             "anonymous": {"headers": {}, "cookies": {}},
             "scanner": {"headers": {"Authorization": f"Bearer {device_token}"}, "cookies": {}},
+            "token": {"headers": {"Authorization": f"Bearer {api_token}"}, "cookies": {}},
             "staff": {
                 "headers": {"X-CSRFToken": csrf},
                 "cookies": {"sessionid": client.cookies["sessionid"].value, "csrftoken": csrf},
@@ -116,6 +136,17 @@ def realistic_fields(world: dict, body: dict):
     reaches the services (a real badge, workshop, municipality, offer; a fresh e-mail address)."""
     registration = world["registration"]
     workshop = st.sampled_from(world["workshop_ids"])
+    person = st.builds(
+        lambda n, role, with_email: {
+            "first_name": "Fuzz",
+            "last_name": f"Persoon {n}",
+            "email": f"person{n}@fuzz.example" if with_email else "",
+            "role": role,
+        },
+        st.integers(1, 10**6),
+        st.sampled_from(["raadslid", "griffier", "burgemeester"]),
+        st.booleans(),
+    )
     known = {
         "secret": st.just(registration.badge_secret),
         "reference": st.just(registration.reference),
@@ -125,6 +156,17 @@ def realistic_fields(world: dict, body: dict):
         "email": st.integers(1, 10**6).map(lambda n: f"fuzz{n}@fuzz.example"),
         "contact_email": st.integers(1, 10**6).map(lambda n: f"contact{n}@fuzz.example"),
         "offers": st.lists(st.sampled_from(world["offers"]), min_size=1, unique=True),
+        "poll": st.sampled_from(world["poll_ids"]),
+        "session": workshop,
+        # A delegation: a coordinator and members that pass validation, so the service is reached.
+        "coordinator": person,
+        "members": st.lists(
+            st.fixed_dictionaries({"workshops": st.lists(workshop, max_size=2, unique=True)}).flatmap(
+                lambda extra: person.map(lambda p: {**p, **extra})
+            ),
+            min_size=1,
+            max_size=4,
+        ),
     }
     return st.fixed_dictionaries({name: known[name] for name in body if name in known})
 

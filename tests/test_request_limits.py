@@ -46,9 +46,11 @@ def test_the_api_documents_413_on_operations_with_a_body(api):
     assert sorted(schema["paths"]["/api/v1/registrations"]["post"]["responses"]) == [
         "201",
         "400",
+        "403",
         "404",
         "409",
         "413",
+        "415",
         "422",
         "429",
     ]

@@ -10,10 +10,10 @@ from checkin.services import new_pairing_code
 from events.models import Registration
 from networking.models import Contact
 from networking.services import connect_code_for
-from tests.conftest import post_json, registration_payload
+from tests.factories import attendee as network_attendee
+from tests.factories import create_offers, registration_payload
 from tests.mail_backends import FAILING
-from tests.networking.conftest import attendee as network_attendee
-from tests.networking.conftest import create_offers
+from tests.support import post_json
 
 CSP = (
     "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
@@ -163,7 +163,14 @@ def test_staff_api_calls_with_a_session_need_the_csrf_token(staff_client, site):
     refused = staff_client.patch(
         f"/api/v1/workshops/{workshop.pk}", data={"capacity": 99}, content_type="application/json"
     )
-    assert refused.status_code == 403
+    assert (refused.status_code, refused.json()) == (
+        403,
+        {
+            "code": "csrf_failed",
+            "detail": "De beveiligingscontrole van deze pagina is mislukt: laad de pagina opnieuw en probeer het nog eens.",
+            "errors": {},
+        },
+    )
     workshop.refresh_from_db()
     assert workshop.capacity != 99
 

@@ -1,9 +1,10 @@
-"""The networking panel on an attendee's own page (events/manage.html includes it)."""
+"""The networking panel on an attendee's own page (registered in networking.extras)."""
 
 from django import template
 
-from events.forms import DirectoryProfileForm
-from networking.selectors import contacts_of
+from networking.forms import DirectoryProfileForm
+from networking.phone import phone_token
+from networking.selectors import contacts_of, directory_profile, map_drawing
 
 register = template.Library()
 
@@ -11,20 +12,24 @@ register = template.Library()
 @register.inclusion_tag("networking/_directory_panel.html", takes_context=True)
 def directory_panel(context) -> dict:
     registration = context["registration"]
+    profile = directory_profile(registration)
     request = context.get("request")
     return {
         "registration": registration,
+        "profile": profile,
         "token": context["token"],
         "form": DirectoryProfileForm(
             initial={
-                "directory_opt_in": registration.directory_opt_in,
-                "interests": registration.interests,
-                "talk_about": registration.talk_about,
+                "directory_opt_in": profile.listed,
+                "interests": profile.interests,
+                "talk_about": profile.talk_about,
             },
             auto_id="id_network_%s",
         ),
         "contacts": contacts_of(registration) if registration.is_confirmed else None,
         "flag": request.GET.get("netwerk", "") if request else "",
+        # Whether this browser already sends requests in this attendee's name ("Use this phone").
+        "this_phone": bool(request) and phone_token(request) == context["token"],
         "csrf_token": context.get("csrf_token"),
     }
 
@@ -32,3 +37,9 @@ def directory_panel(context) -> dict:
 @register.filter
 def other_party(contact, registration):
     return contact.other(registration)
+
+
+@register.inclusion_tag("networking/_map.html", takes_context=True)
+def network_map(context) -> dict:
+    """The map of the network (networking/_map.html) for the page's edition, e.g. on the dashboard."""
+    return {"map": map_drawing(context.get("event"))}

@@ -8,6 +8,7 @@ from checkin.services import redeem, undo
 from config.asgi import application
 from events import live, services
 from networking.models import Offer, Signup
+from tests.clock import at
 from tests.sockets import in_thread
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
@@ -22,7 +23,9 @@ def session_cookie(user) -> bytes:
 async def staff_socket(user):
     cookie = await in_thread(session_cookie)(user)
     communicator = WebsocketCommunicator(
-        application, "/ws/dashboard/", headers=[(b"origin", b"http://localhost"), (b"cookie", cookie)]
+        application,
+        "/ws/dashboard/",
+        headers=[(b"host", b"localhost"), (b"origin", b"http://localhost"), (b"cookie", cookie)],
     )
     connected, _code = await communicator.connect()
     assert connected is True
@@ -188,11 +191,11 @@ async def test_signup_events_reach_the_dashboard_in_the_shape_its_script_reads(p
             "province": "Utrecht",
             "status": "accepted",
             "position": None,
-            "created_at": "2027-11-16T10:15:00+01:00",
+            "created_at": at(10, 15).isoformat(),
         },
     }
 
-    await in_thread(live.publish)(live.DASHBOARD, message)
+    await in_thread(live.publish)(live.dashboard(event.pk), message)
 
     assert await communicator.receive_json_from(timeout=5) == message
     await communicator.disconnect()

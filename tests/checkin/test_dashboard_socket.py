@@ -25,14 +25,16 @@ async def connect(headers):
 
 
 async def test_anonymous_is_refused(programme):
-    _communicator, connected = await connect([(b"origin", b"http://localhost")])
+    _communicator, connected = await connect([(b"host", b"localhost"), (b"origin", b"http://localhost")])
     assert connected is False
 
 
 async def test_non_staff_is_refused(programme, django_user_model):
     user = await in_thread(django_user_model.objects.create_user)("bezoeker", password="x")
     cookie = await in_thread(session_cookie)(user)
-    _communicator, connected = await connect([(b"origin", b"http://localhost"), (b"cookie", cookie)])
+    _communicator, connected = await connect(
+        [(b"host", b"localhost"), (b"origin", b"http://localhost"), (b"cookie", cookie)]
+    )
     assert connected is False
 
 
@@ -59,7 +61,9 @@ async def test_staff_gets_a_snapshot_then_checkin_and_undo(
         municipality=municipalities["GM0080"],
     )
     cookie = await in_thread(session_cookie)(staff_user)
-    communicator, connected = await connect([(b"origin", b"http://localhost"), (b"cookie", cookie)])
+    communicator, connected = await connect(
+        [(b"host", b"localhost"), (b"origin", b"http://localhost"), (b"cookie", cookie)]
+    )
     assert connected is True
 
     snapshot = await communicator.receive_json_from(timeout=5)
@@ -133,6 +137,8 @@ async def test_client_may_ask_for_a_fresh_snapshot(programme, scanner):
 
 async def test_without_an_event_the_socket_closes_cleanly(staff_user, db):
     cookie = await in_thread(session_cookie)(staff_user)
-    communicator, connected = await connect([(b"origin", b"http://localhost"), (b"cookie", cookie)])
+    communicator, connected = await connect(
+        [(b"host", b"localhost"), (b"origin", b"http://localhost"), (b"cookie", cookie)]
+    )
     assert connected is True
     assert await communicator.receive_output(timeout=5) == {"type": "websocket.close", "code": 4404}

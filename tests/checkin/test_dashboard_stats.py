@@ -6,15 +6,21 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from checkin.schemas import checkin_message
+from checkin.live import checkin_message
 from checkin.selectors import dashboard_snapshot, stats
 from checkin.services import create_device, redeem, undo
 from events import services
 from events.models import Booking
 from networking.models import Offer, Signup
-from tests.conftest import at
+from tests.clock import at
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _on_the_day(time_machine):
+    """The test scans are dated this morning: on the event's day (checkin.services.redeem.scan_window)."""
+    time_machine.move_to(at(12), tick=True)
 
 
 @pytest.fixture
@@ -129,10 +135,14 @@ def test_snapshot_counts_people_rooms_breakdowns_offers_and_doors(
     assert (rounds["Ronde 2"]["started"], rounds["Ronde 2"]["no_show_rate"]) == (False, None)
 
     assert {row["size"]: (row["registered"], row["checked_in"]) for row in result["by_size"]} == {
-        "lt20k": (1, 1),
+        "lt5k": (0, 0),
+        "5k-10k": (0, 0),
+        "10k-20k": (1, 1),
         "20k-50k": (1, 1),
         "50k-100k": (1, 0),
-        "100k+": (1, 1),
+        "100k-150k": (1, 1),
+        "150k-250k": (0, 0),
+        "250k+": (0, 0),
         "unknown": (1, 1),
         "none": (1, 0),
     }
@@ -204,8 +214,10 @@ def test_snapshot_costs_the_same_number_of_queries_for_many_rows(
         create_device(event=event, name=f"Deur {n}")
     signup(offers["netwerk"], municipalities["GM0307"], Signup.Status.ACCEPTED, 1)
 
-    # 15 grouped queries, whatever the number of people, workshops, devices or offers; one for the outbox.
-    with django_assert_max_num_queries(16):
+    # 19 grouped queries, whatever the number of people, workshops, devices or offers (3 of them for
+    # the map of the network: check-ins, signups, municipalities); one for the outbox, one for
+    # disabled webhooks.
+    with django_assert_max_num_queries(20):
         snapshot = dashboard_snapshot(event)
 
     assert (snapshot["stats"]["checked_in"], len(snapshot["recent_scans"])) == (30, 20)
@@ -218,10 +230,14 @@ def test_stats_api_declares_the_new_figures(programme, event, scanner_headers, a
     body = response.json()
     assert {"rounds", "arrivals_per_5_minutes", "by_size", "devices"} <= body.keys()
     assert [row["size"] for row in body["by_size"]] == [
-        "lt20k",
+        "lt5k",
+        "5k-10k",
+        "10k-20k",
         "20k-50k",
         "50k-100k",
-        "100k+",
+        "100k-150k",
+        "150k-250k",
+        "250k+",
         "unknown",
         "none",
     ]

@@ -3,9 +3,11 @@
 import csv
 import io
 import re
+from datetime import timedelta
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from checkin.exports import surname_key
@@ -104,7 +106,9 @@ def test_attendees_xlsx_has_the_same_rows_and_formulas_stay_text(staff_client, p
     assert [row[1] for row in rows[1:]] == ["=HYPERLINK(1)", "Aalders", "van der Berg", "de Boer"]
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet.cell(row=2, column=2).data_type == "s"
-    assert rows[3][10] is not None and rows[3][10].year >= 2026  # a real date cell, not text
+    # A real date cell (not text), in Amsterdam wall-clock time, as registered.
+    registered = timezone.localtime(people["jan"].created_at).replace(tzinfo=None)
+    assert abs(rows[3][10] - registered) < timedelta(seconds=1)
 
 
 def test_door_lists_are_alphabetical_with_the_waiting_list_after(staff_client, people, programme):
@@ -139,8 +143,11 @@ def test_signups_export_with_waiting_positions(staff_client, event, municipaliti
             offer=offer, municipality=municipalities[code], reference=f"DIA-{n}", status=status
         )
         signup.contacts.create(name=f"Contact {n}", email=f"c{n}@x.example")
+    Signup.objects.filter(reference="DIA-0").update(confirmed_at=timezone.now())
 
     rows = csv_rows(staff_client.get("/dashboard/export/signups.csv"))
+    assert rows[0][-1] == "Definitief sinds"
+    assert [bool(row[-1]) for row in rows[1:]] == [True, False, False]  # empty while only held
 
     assert [(row[1], row[3], row[4], row[6]) for row in rows[1:]] == [
         ("Amersfoort", "toegekend", "", "c0@x.example"),

@@ -8,9 +8,10 @@ import pytest
 import websockets
 
 from events import services
-from tests.conftest import registration_payload, requires_redis
+from tests.factories import registration_payload
 from tests.live import daphne
 from tests.sockets import in_thread
+from tests.support import requires_redis
 
 pytestmark = [requires_redis, pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 

@@ -9,6 +9,13 @@ from django.utils import timezone
 from checkin.models import CheckIn, Scan
 from checkin.services import create_device, redeem
 from events import services
+from tests.clock import at
+
+
+@pytest.fixture(autouse=True)
+def _on_the_day(time_machine):
+    """Queued scans are dated on the event's day (checkin.services.redeem.scan_window)."""
+    time_machine.move_to(at(12), tick=True)
 
 
 @pytest.fixture

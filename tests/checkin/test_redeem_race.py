@@ -5,7 +5,7 @@ import pytest
 from checkin.models import CheckIn, Scan
 from checkin.services import create_device, redeem
 from tests.concurrency import race
-from tests.conftest import requires_postgres
+from tests.support import requires_postgres
 
 pytestmark = [requires_postgres, pytest.mark.django_db(transaction=True)]
 

@@ -13,7 +13,7 @@ import urllib.request
 import pytest
 import websockets
 
-from tests.conftest import registration_payload
+from tests.factories import registration_payload
 from tests.live import daphne, redis_server
 from tests.sockets import in_thread
 

@@ -11,6 +11,7 @@ from django.test import Client
 
 from checkin.models import Device, PairingCode
 from checkin.services import create_device, new_pairing_code, pair_device
+from tests.clock import at
 
 ROOT = Path(__file__).resolve().parents[2]
 VENDOR = ROOT / "checkin" / "static" / "checkin" / "vendor"
@@ -150,8 +151,8 @@ def test_the_device_list(staff_client, event, programme):
     page = staff_client.get(DEVICES).content.decode()
 
     assert "Ingang noord" in page and "Zaal A" in page
-    # The create form, then door, pairing and revoke per device.
-    assert page.count('action="/dashboard/apparaten/') == 1 + 2 * 3
+    # The create form and the bulk form, then door, pairing and revoke per device.
+    assert page.count('action="/dashboard/apparaten/') == 2 + 2 * 3
 
 
 def test_a_device_name_is_required(staff_client, event):
@@ -223,3 +224,49 @@ def test_device_actions_are_post_only_and_404_for_unknown(staff_client, event, a
         ).status_code
         == 404
     )
+
+
+def test_set_the_room_and_the_override_of_a_device(staff_client, staff_user, event, programme, time_machine):
+    device, _token = create_device(event=event, name="Zaal A")
+    time_machine.move_to(at(10, 50), tick=False)
+    staff_client.force_login(staff_user)  # the session of weeks ago has expired on the day
+    staff_client.get(DEVICES)
+    prefix = f"d{device.pk}"
+
+    response = staff_client.post(
+        f"{DEVICES}{device.pk}/deur/",
+        {
+            f"{prefix}-room": programme["rooms"]["a"].pk,
+            f"{prefix}-workshop": "",
+            "csrfmiddlewaretoken": csrf_of(staff_client),
+        },
+    )
+
+    assert response.status_code == 302
+    stored = Device.objects.get(pk=device.pk)
+    assert (stored.room, stored.workshop) == (programme["rooms"]["a"], None)
+    page = staff_client.get(DEVICES).content.decode()
+    assert "Controleert nu: Sterke Raad (Zaal A)" in page
+
+
+def test_an_override_for_a_session_that_ended_is_refused_on_the_page(
+    staff_client, staff_user, event, programme, time_machine
+):
+    device, _token = create_device(event=event, name="Zaal A", room=programme["rooms"]["a"])
+    time_machine.move_to(at(12, 30), tick=False)
+    staff_client.force_login(staff_user)
+    staff_client.get(DEVICES)
+    prefix = f"d{device.pk}"
+
+    response = staff_client.post(
+        f"{DEVICES}{device.pk}/deur/",
+        {
+            f"{prefix}-room": programme["rooms"]["a"].pk,
+            f"{prefix}-workshop": programme["raad"].pk,
+            "csrfmiddlewaretoken": csrf_of(staff_client),
+        },
+    )
+
+    assert response.status_code == 422
+    assert "Deze sessie is voorbij" in response.content.decode()
+    assert Device.objects.get(pk=device.pk).workshop is None

@@ -1,51 +1,35 @@
-"""Helpers of the scanner's browser tests: phones (browser contexts), pairing, badges on video.
-Their fixtures are in tests/e2e/scanner_fixtures.py."""
+"""Helpers of the scanner's browser tests: phones (browser contexts), pairing, badges on video
+(the badge holders are built by tests/factories.py).
+Chromium and its fixtures: tests/e2e/browser.py and tests/e2e/conftest.py."""
 
+from datetime import UTC, datetime
 from io import BytesIO
 from pathlib import Path
 
-import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
 from checkin.services import create_device, new_pairing_code
-from events import badges, services
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-TIMEOUT_MS = 15_000
-expect.set_options(timeout=TIMEOUT_MS)
-
-needs_chromium = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason=f"needs Debian's chromium at {CHROMIUM}: apt-get install chromium"
-)
-
-
-def launch(playwright, *extra_args: str):
-    return playwright.chromium.launch(
-        executable_path=str(CHROMIUM), headless=True, args=[*CHROMIUM_ARGS, *extra_args]
-    )
+from events import badges
+from tests.clock import days_ahead, today
+from tests.e2e.browser import new_context
 
 
 def new_phone(browser, server: str):
     """A browser context as a phone would have it: Dutch, Amsterdam time, camera allowed."""
-    context = browser.new_context(
-        base_url=server,
-        locale="nl-NL",
-        timezone_id="Europe/Amsterdam",
-        viewport={"width": 360, "height": 740},
-        permissions=["camera"],
-    )
-    context.set_default_timeout(TIMEOUT_MS)
+    context = new_context(browser, server, viewport={"width": 360, "height": 740}, permissions=["camera"])
+    if days_ahead():
+        # The phone's clock as the server's (a year ahead in CI's moved-clock run): queued scans
+        # carry the phone's time, and the server takes only times on the event's day.
+        context.clock.set_system_time(datetime.now(UTC))
     return context
+
+
+def on_the_day(event) -> None:
+    """Put the event on today's date: a phone's queued scans are dated now, and the server takes
+    only times on the event's day (checkin.services.redeem.scan_window)."""
+    event.date = today()
+    event.save(update_fields=["date"])
 
 
 def pair_phone(context, event, name: str):
@@ -57,19 +41,6 @@ def pair_phone(context, event, name: str):
     page.wait_for_url("**/scan/")
     expect(page.locator("#who")).to_have_text(name)
     return device, page
-
-
-def attendee(event, municipalities, n: int, **fields):
-    registration, _token = services.register(
-        event=event,
-        first_name=fields.pop("first_name", "Wim"),
-        last_name=fields.pop("last_name", f"Willems {n}"),
-        email=f"wim.{n}@e2e.example",
-        role=fields.pop("role", "griffier"),
-        municipality=municipalities["GM0307"],
-        **fields,
-    )
-    return registration
 
 
 def type_code(page, code: str) -> None:

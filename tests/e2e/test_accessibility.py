@@ -5,171 +5,13 @@ to their fields, and reflow at 320 CSS pixels.
 axe-core is vendored in tests/e2e/vendor (see its README) and injected with `page.evaluate`, which
 the site's Content-Security-Policy does not apply to; the site itself never serves it."""
 
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import expect
 
-from checkin.services import create_device, new_pairing_code
 from events.models import Registration
 from networking.models import Signup
-from networking.services import connect_code_for
-from tests.e2e.conftest import TIMEOUT_MS
-from tests.networking.conftest import attendee, create_offers
-
-AXE_SOURCE = (Path(__file__).resolve().parent / "vendor" / "axe.min.js").read_text()
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-BLOCKING_IMPACTS = ("serious", "critical")
-NARROW = {"width": 320, "height": 640}
-
-AXE_RUN = """async (tags) => {
-  const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
-  return result.violations
-    .filter((violation) => ['serious', 'critical'].includes(violation.impact))
-    .map((violation) => ({id: violation.id, targets: violation.nodes.map((node) => node.target.join(' '))}));
-}"""
-
-
-def blocking_violations(page) -> list[dict]:
-    """The serious and critical WCAG 2.1 A/AA violations axe finds in the page as it is now."""
-    if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.evaluate(AXE_SOURCE)
-    return page.evaluate(AXE_RUN, AXE_TAGS)
-
-
-def settled(page) -> None:
-    """Wait until the page's scripts have run (live pages connect a socket; wait for that too)."""
-    page.wait_for_load_state("load")
-    page.wait_for_timeout(300)
-
-
-@pytest.fixture
-def site(event, programme, municipalities):
-    """An event with a programme, the network's offers, two attendees in the directory (Anna's
-    registration is the one whose private pages are checked; Bram's connect code is scanned) and
-    an unpaired scanning device.
-
-    Registering in this process logs "live events not delivered": the test process cannot reach
-    its in-memory channel layer while Playwright's loop runs; the server has its own."""
-    create_offers(event)
-    _anna, anna_token = attendee(
-        event,
-        "Anna de Vries",
-        municipality=municipalities["GM0307"],
-        interests=["inwoners-betrekken"],
-        talk_about="Burgerberaad",
-    )
-    bram, _bram_token = attendee(event, "Bram Bakker", municipality=municipalities["GM0363"])
-    device, _device_token = create_device(event=event, name="Ingang noord")
-    return {
-        "event": event,
-        "programme": programme,
-        "anna_token": anna_token,
-        "bram_secret": connect_code_for(bram).secret,
-        "device": device,
-    }
-
-
-def register_with_errors(page) -> None:
-    page.goto("/aanmelden/")
-    page.get_by_role("button", name="Aanmelden").click()
-    expect(page.locator(".error-summary")).to_be_visible()
-
-
-def network_signup_with_errors(page) -> None:
-    page.goto("/netwerk/")
-    page.get_by_role("button", name="Aanmelden").click()
-    expect(page.locator(".error-summary")).to_be_visible()
-
-
-def network_signup_done(page) -> None:
-    page.goto("/netwerk/")
-    page.get_by_label("Gemeente", exact=True).fill("Amersfoort (GM0307)")
-    page.get_by_label("Uw naam").fill("Karin de Griffier")
-    page.get_by_label("Uw e-mailadres").fill("griffie@amersfoort.example")
-    page.get_by_label("Quick Scan Lokale Democratie").check()
-    page.get_by_label("Ik ga ermee akkoord", exact=False).check()
-    page.get_by_role("button", name="Aanmelden").click()
-    expect(page.locator(".outcome")).to_have_count(1)
-
-
-def connect_ask(page, site) -> None:
-    """Anna's phone (it showed her connect code) scans Bram's code."""
-    page.goto(f"/r/{site['anna_token']}/")
-    settled(page)
-    page.goto(f"/verbind/{site['bram_secret']}")
-    expect(page.locator("#id_note")).to_be_visible()
-
-
-def scanner(page, site) -> None:
-    _pairing, code = new_pairing_code(site["device"])
-    page.goto(f"/scan/koppel/{code}/")
-    page.wait_for_url("**/scan/")
-    expect(page.locator("#who")).to_have_text("Ingang noord")
-
-
-def scanner_after_a_refusal(page, site) -> None:
-    """The scanner showing its answer to a code it does not know (the red state)."""
-    scanner(page, site)
-    field = page.get_by_label("Badgecode of referentie")
-    field.focus()
-    page.keyboard.type("ONBEKEND")
-    page.keyboard.press("Enter")
-    expect(page.locator("#answer")).not_to_have_attribute("data-tone", "none")
-
-
-def device_pairing_qr(page, site) -> None:
-    page.goto("/dashboard/apparaten/")
-    page.locator(f'form[action$="/apparaten/{site["device"].pk}/koppelen/"] button').click()
-    expect(page.locator("svg").first).to_be_visible()
-
-
-def door_list(page, site) -> None:
-    page.goto(f"/dashboard/deurlijst/{site['programme']['raad'].pk}/")
-
-
-# (name, how to get there): a path, or a function of (page, site).
-PUBLIC_PAGES = [
-    ("home-programme", "/"),
-    ("register", "/aanmelden/"),
-    ("register-errors", lambda page, site: register_with_errors(page)),
-    ("registration-done", lambda page, site: page.goto(f"/r/{site['anna_token']}/?welkom=1")),
-    ("manage", lambda page, site: page.goto(f"/r/{site['anna_token']}/")),
-    ("badge", lambda page, site: page.goto(f"/r/{site['anna_token']}/badge/")),
-    ("cancel", lambda page, site: page.goto(f"/r/{site['anna_token']}/annuleren/")),
-    ("erase", lambda page, site: page.goto(f"/r/{site['anna_token']}/wissen/")),
-    ("erased", "/gewist/"),
-    ("privacy", "/privacy/"),
-    ("network-signup", "/netwerk/"),
-    ("network-signup-kiosk", "/netwerk/?kiosk=1"),
-    ("network-signup-errors", lambda page, site: network_signup_with_errors(page)),
-    ("network-signup-done", lambda page, site: network_signup_done(page)),
-    ("network-wall", "/netwerk/muur/"),
-    ("directory", lambda page, site: page.goto(f"/r/{site['anna_token']}/deelnemers/")),
-    ("directory-profile", lambda page, site: page.goto(f"/r/{site['anna_token']}/netwerken/")),
-    ("connect", connect_ask),
-    ("connect-unknown-code", "/verbind/onbekend"),
-    ("pair-unknown-code", "/scan/koppel/ONBEKEND/"),
-    ("not-found", "/bestaat-niet/"),
-]
-STAFF_PAGES = [
-    ("scanner", scanner),
-    ("scanner-answer", scanner_after_a_refusal),
-    ("dashboard", "/dashboard/"),
-    ("devices", "/dashboard/apparaten/"),
-    ("device-pairing-qr", device_pairing_qr),
-    ("lists", "/dashboard/lijsten/"),
-    ("door-list", door_list),
-    ("staff-directory", "/netwerk/deelnemers/"),
-]
-
-
-def visit(page, site, target) -> None:
-    if callable(target):
-        target(page, site)
-    else:
-        page.goto(target)
-    settled(page)
+from tests.e2e.browser import NARROW, blocking_violations, new_context, overflowing
+from tests.e2e.pages import PUBLIC_PAGES, STAFF_PAGES, scanner, visit
 
 
 @pytest.mark.parametrize(("name", "target"), PUBLIC_PAGES, ids=[name for name, _ in PUBLIC_PAGES])
@@ -190,10 +32,7 @@ def test_staff_page_has_no_serious_axe_violations(staff_context, site, name, tar
 
 @pytest.mark.parametrize(("name", "target"), PUBLIC_PAGES, ids=[name for name, _ in PUBLIC_PAGES])
 def test_public_page_reflows_at_320_css_pixels_and_still_passes_axe(browser, server, site, name, target):
-    context = browser.new_context(
-        base_url=server, locale="nl-NL", timezone_id="Europe/Amsterdam", viewport=NARROW
-    )
-    context.set_default_timeout(TIMEOUT_MS)
+    context = new_context(browser, server, viewport=NARROW)
     try:
         page = context.new_page()
         visit(page, site, target)
@@ -202,29 +41,6 @@ def test_public_page_reflows_at_320_css_pixels_and_still_passes_axe(browser, ser
         assert blocking_violations(page) == []
     finally:
         context.close()
-
-
-def overflowing(page) -> list[str]:
-    """The innermost visible elements that stick out to the right of the viewport (content of a
-    region that scrolls by itself, such as a wide data table, does not count)."""
-    return page.evaluate(
-        """(limit) => {
-          const scrollsItself = (element) => {
-            for (let parent = element.parentElement; parent && parent !== document.body; parent = parent.parentElement) {
-              if (['auto', 'scroll', 'hidden'].includes(getComputedStyle(parent).overflowX)) return true;
-            }
-            return false;
-          };
-          const wide = [...document.body.querySelectorAll('*')].filter((element) => {
-            const box = element.getBoundingClientRect();
-            return box.width > 0 && box.right > limit && getComputedStyle(element).position !== 'fixed' && !scrollsItself(element);
-          });
-          return wide
-            .filter((element) => !wide.some((other) => other !== element && element.contains(other)))
-            .map((element) => element.tagName.toLowerCase() + (element.className ? '.' + String(element.className).trim().replace(/\\s+/g, '.') : '') + (element.id ? '#' + element.id : ''));
-        }""",
-        NARROW["width"] + 1,
-    )
 
 
 def test_axe_reports_what_it_finds(anonymous_context, site):
@@ -269,6 +85,11 @@ def tab_to(page, predicate, limit: int = 80, backwards: bool = False) -> dict:
         if predicate(now):
             return now
     raise AssertionError("never reached the element with the keyboard")
+
+
+def form_submit(element: dict) -> bool:
+    """The page form's submit button (the header's language switch is a submit button too)."""
+    return element["tag"] == "button" and element["type"] == "submit" and element["name"] != "language"
 
 
 def by_name(name: str):
@@ -344,7 +165,7 @@ def test_registration_with_the_keyboard_alone(anonymous_context, site):
     tab_to(page, by_name("privacy"))
     page.keyboard.press("Space")
     assert page.evaluate("document.activeElement.checked") is True
-    tab_to(page, lambda element: element["tag"] == "button" and element["type"] == "submit")
+    tab_to(page, form_submit)
     page.keyboard.press("Enter")
 
     page.wait_for_url("**/r/*/?welkom=1")
@@ -379,7 +200,7 @@ def test_network_signup_with_the_keyboard_alone(anonymous_context, site):
     page.keyboard.press("Space")
     # Back up one field with Shift+Tab and forward again: the form keeps what was typed.
     tab_to(page, lambda element: element["value"] == "raadsondersteuning", backwards=True)
-    tab_to(page, lambda element: element["tag"] == "button" and element["type"] == "submit")
+    tab_to(page, form_submit)
     page.keyboard.press("Enter")
 
     expect(page.get_by_role("heading", name="Dank u wel: Amersfoort is aangemeld")).to_be_visible()
@@ -391,7 +212,7 @@ def test_network_signup_with_the_keyboard_alone(anonymous_context, site):
 def test_empty_registration_shows_an_error_summary_linked_to_the_fields(anonymous_context, site):
     page = anonymous_context.new_page()
     page.goto("/aanmelden/")
-    tab_to(page, lambda element: element["tag"] == "button" and element["type"] == "submit")
+    tab_to(page, form_submit)
     page.keyboard.press("Enter")
 
     summary = page.locator(".error-summary")
@@ -424,7 +245,7 @@ def test_empty_network_signup_shows_an_error_summary_linked_to_the_fields(anonym
     page = anonymous_context.new_page()
     page.goto("/netwerk/")
     page.keyboard.press("Tab")
-    tab_to(page, lambda element: element["tag"] == "button" and element["type"] == "submit")
+    tab_to(page, form_submit)
     page.keyboard.press("Enter")
 
     summary = page.locator(".error-summary")

@@ -4,7 +4,7 @@ socket, the device list) and the API docs draw their Swagger UI."""
 
 import pytest
 
-from tests.networking.conftest import create_offers
+from tests.factories import create_offers
 
 
 def watch_violations(context) -> list[str]:

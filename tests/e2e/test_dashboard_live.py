@@ -1,78 +1,28 @@
 """The organisers' dashboard in Chromium: scans through the API make the figures, the room, the door
 and the chart move without a reload; a lost server shows as offline.
 
-The fixtures are local to this module (named apart from tests/e2e/conftest.py's, which may or may
-not be present): one Chromium per module, a real daphne per test.
+A daphne per test, started by the test itself (one test stops it to see the page go offline).
 """
 
 import json
 import re
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.test import Client
+from playwright.sync_api import expect
 
 from events import live, services
 from networking.models import Offer
-from tests.conftest import requires_redis
+from tests.clock import at
+from tests.e2e.browser import log_in, new_context
 from tests.live import daphne
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-TIMEOUT_MS = 10_000
-
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason=f"needs Debian's chromium at {CHROMIUM}: apt-get install chromium"
-    ),
-]
-
-
-@pytest.fixture(autouse=True)
-def _orm_beside_playwright(monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; Django refuses the ORM beside one.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-@pytest.fixture(scope="module")
-def chromium(django_db_setup):
-    from playwright.sync_api import expect, sync_playwright
-
-    expect.set_options(timeout=TIMEOUT_MS)
-    playwright = sync_playwright().start()
-    try:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-    finally:
-        playwright.stop()
+from tests.support import requires_redis
 
 
 def organiser_page(browser, server: str, user):
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(base_url=server, locale="nl-NL", timezone_id="Europe/Amsterdam")
-    context.set_default_timeout(TIMEOUT_MS)
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": server,
-            }
-        ]
-    )
+    context = new_context(browser, server)
+    log_in(context, server, user)
     return context, context.new_page()
 
 
@@ -108,8 +58,6 @@ def attendees(transactional_db, programme, event, municipalities):
 def test_scans_move_figures_room_door_and_chart_without_reload(
     chromium, programme, attendees, scanner, staff_user
 ):
-    from playwright.sync_api import expect
-
     device, token = scanner
     raad = programme["raad"]
     with daphne() as server:
@@ -154,8 +102,6 @@ def test_scans_move_figures_room_door_and_chart_without_reload(
 @requires_redis
 def test_a_signup_updates_the_offer_row(transactional_db, chromium, programme, event, staff_user):
     """Published from this test process; Redis carries it to the daphne process's socket."""
-    from playwright.sync_api import expect
-
     Offer.objects.create(
         event=event, slug="quick-scan", title="Quick Scan Lokale Democratie", places=50, position=1
     )
@@ -182,13 +128,34 @@ def test_a_signup_updates_the_offer_row(transactional_db, chromium, programme, e
                 "province": "Utrecht",
                 "status": "accepted",
                 "position": None,
-                "created_at": "2027-11-16T10:15:00+01:00",
+                "created_at": at(10, 15).isoformat(),
             },
         }
         with ThreadPoolExecutor(1) as pool:
-            pool.submit(live.publish, live.DASHBOARD, message).result()
+            pool.submit(live.publish, live.dashboard(event.pk), message).result()
 
         expect(row.locator('[data-field="taken"]')).to_have_text("1")
         expect(row.locator('[data-field="places_left"]')).to_have_text("49")
         expect(row.locator('[data-field="last_signup"]')).to_have_text("Amersfoort (10:15)")
         context.close()
+
+
+def test_after_a_logout_the_dashboard_stops_reconnecting_and_asks_to_log_in(staff_context, event):
+    dashboard = staff_context.new_page()
+    sockets = []
+    dashboard.on("websocket", lambda socket: sockets.append(socket.url))
+    dashboard.goto("/dashboard/")
+    status = dashboard.locator("#live-status")
+    expect(status).to_have_attribute("data-state", "online")
+
+    admin = staff_context.new_page()
+    admin.goto("/admin/")
+    admin.locator("#logout-form button").click()  # the session ends: its sockets close with 4401
+
+    expect(status).to_have_attribute("data-state", "ended")
+    expect(status).to_contain_text("Uw sessie is beëindigd: deze pagina wordt niet meer bijgewerkt.")
+    expect(status).to_have_class("live-status notice warning")
+    link = status.get_by_role("link", name="Opnieuw inloggen")
+    expect(link).to_have_attribute("href", "/admin/login/?next=/dashboard/")
+    dashboard.wait_for_timeout(2500)  # longer than the first reconnect could wait
+    assert len(sockets) == 1

@@ -7,7 +7,7 @@ import urllib.request
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import registration_payload
+from tests.factories import registration_payload
 from tests.live import daphne, redis_server
 from tests.mail_backends import FAILING
 

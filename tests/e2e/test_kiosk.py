@@ -1,66 +1,28 @@
 """The signup kiosk on a tablet in a real Chromium: fill in, submit, see the result, and the
-screen returns to an empty form by itself; the wall at the stand follows live.
-
-Uses its own small fixtures; tests/e2e/conftest.py (where present) provides the same kind."""
+screen returns to an empty form by itself; the wall at the stand follows live."""
 
 import json
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from networking.models import Signup
-from tests.live import daphne
-from tests.networking.conftest import create_offers
+from tests.e2e.browser import new_context
+from tests.factories import create_offers
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 TABLET = {"width": 820, "height": 1180}
-TIMEOUT_MS = 10_000
-
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium: apt-get install chromium"),
-]
-
-
-@pytest.fixture(autouse=True)
-def _allow_orm_beside_playwright(monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-@pytest.fixture(scope="module")
-def kiosk_browser(django_db_setup):
-    playwright = sync_playwright().start()
-    try:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-    finally:
-        playwright.stop()
 
 
 @pytest.fixture
-def kiosk_server(transactional_db, event, tmp_path):
+def kiosk_server(event, server):
+    """The server, with the network's offers on the signup form."""
     create_offers(event)
-    with daphne(mail_dir=tmp_path / "mail") as url:
-        yield url
+    return server
 
 
 @pytest.fixture
-def tablet(kiosk_browser, kiosk_server):
-    context = kiosk_browser.new_context(
-        base_url=kiosk_server, viewport=TABLET, has_touch=True, is_mobile=True, locale="nl-NL"
-    )
-    context.set_default_timeout(TIMEOUT_MS)
-    expect.set_options(timeout=TIMEOUT_MS)
+def tablet(browser, kiosk_server):
+    context = new_context(browser, kiosk_server, viewport=TABLET, has_touch=True, is_mobile=True)
     yield context
     context.close()
 

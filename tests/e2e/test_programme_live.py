@@ -1,13 +1,11 @@
 """Live seat counts in Chromium: an open programme follows other people's changes without a reload."""
 
 import re
-import time
 
 from playwright.sync_api import expect
 
 from events import services
-
-TIMEOUT_MS = 10_000  # as in conftest.py
+from tests.e2e.browser import new_context, open_live
 
 
 def test_changing_a_workshop_updates_both_seat_counts_live(
@@ -25,36 +23,22 @@ def test_changing_a_workshop_updates_both_seat_counts_live(
         workshops=[small],
     )
 
-    # A visitor keeps the programme open. The server joins the live group before it sends the
-    # snapshot, so the socket's first frame means later changes will reach this page. The frame
-    # can arrive while `goto` still runs, hence a listener attached as soon as the socket opens.
+    # A visitor keeps the programme open, its socket's snapshot in: later changes reach it.
     watcher = anonymous_context.new_page()
-    frames: list[str] = []
-
-    def listen(socket):
-        if socket.url.endswith("/ws/programme/"):
-            socket.on("framereceived", lambda payload: frames.append(str(payload)))
-
-    watcher.on("websocket", listen)
-    watcher.goto("/")
-    deadline = time.monotonic() + TIMEOUT_MS / 1000
-    while not any('"snapshot"' in frame for frame in frames):
-        assert time.monotonic() < deadline, "the programme page got no snapshot over /ws/programme/"
-        watcher.wait_for_timeout(50)
+    open_live(watcher, "/", "/ws/programme/")
     seats = {
         name: watcher.locator(f'li.session[data-workshop="{workshop.pk}"] [data-seats]')
         for name, workshop in (("small", small), ("raad", raad), ("digital", digital))
     }
     expect(seats["small"]).to_have_text("nog 1 plek")
     expect(seats["raad"]).to_have_text("nog 40 plekken")
-    watcher.evaluate("window.__noReload = true")
 
     # The attendee, in another browser, swaps the small workshop for the council one.
-    other = browser.new_context(base_url=server, locale="nl-NL", timezone_id="Europe/Amsterdam")
-    other.set_default_timeout(TIMEOUT_MS)
+    other = new_context(browser, server)
     try:
         attendee = other.new_page()
         attendee.goto(f"/r/{token}/")
+        attendee.get_by_text("Uw workshops wijzigen").click()  # the form is folded away
         first_round = attendee.locator(f'input[name="round-{programme["rounds"]["first"].pk}"]')
         expect(first_round.and_(attendee.locator(f'[value="{small.pk}"]'))).to_be_checked()
         attendee.locator(f'label.choice[data-workshop="{raad.pk}"]').click()

@@ -4,15 +4,13 @@ pairing link, reads the QR with the vendored BarcodeDetector polyfill and shows 
 from playwright.sync_api import expect
 
 from checkin.models import CheckIn, Scan
-from tests.e2e.scanner_support import attendee, badge_video, launch, needs_chromium, new_phone, pair_phone
-
-# Fixtures: playwright, chromium, live_server_url.
-pytest_plugins = ["tests.e2e.scanner_fixtures"]
-pytestmark = needs_chromium
+from tests.e2e.browser import launch
+from tests.e2e.scanner_support import badge_video, new_phone, pair_phone
+from tests.factories import badge_holder
 
 
 def test_a_badge_held_to_the_camera_checks_in(playwright, live_server_url, event, municipalities, tmp_path):
-    person = attendee(event, municipalities, 1, first_name="Camera", last_name="Proef")
+    person = badge_holder(event, municipalities, 1, first_name="Camera", last_name="Proef")
     video = badge_video(tmp_path, person)
     browser = launch(
         playwright,

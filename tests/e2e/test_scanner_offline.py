@@ -1,19 +1,21 @@
 """The network drops at the door: scans are judged against the offline list, queued, and sent
 when the network is back; the server then holds each check-in once, at the time it was scanned."""
 
+import re
+
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from checkin.models import CheckIn, Scan
-from tests.e2e.scanner_support import attendee, needs_chromium, new_phone, pair_phone, type_code
-
-# Fixtures: playwright, chromium, live_server_url.
-pytest_plugins = ["tests.e2e.scanner_fixtures"]
-pytestmark = needs_chromium
+from tests.clock import clock_lost, dutch_date
+from tests.e2e.scanner_support import new_phone, on_the_day, pair_phone, type_code
+from tests.factories import badge_holder
 
 
 def test_three_scans_queue_offline_and_upload_when_back(chromium, live_server_url, event, municipalities):
-    people = [attendee(event, municipalities, n) for n in range(3)]
-    cancelled = attendee(event, municipalities, 9, first_name="Niet", last_name="Meer")
+    on_the_day(event)
+    people = [badge_holder(event, municipalities, n) for n in range(3)]
+    cancelled = badge_holder(event, municipalities, 9, first_name="Niet", last_name="Meer")
     cancelled.status = "cancelled"
     cancelled.save()
     phone = new_phone(chromium, live_server_url)
@@ -60,7 +62,8 @@ def test_three_scans_queue_offline_and_upload_when_back(chromium, live_server_ur
 
 
 def test_the_scanner_reloads_without_the_network(chromium, live_server_url, event, municipalities):
-    person = attendee(event, municipalities, 1)
+    on_the_day(event)
+    person = badge_holder(event, municipalities, 1)
     phone = new_phone(chromium, live_server_url)
     _device, page = pair_phone(phone, event, "Ingang west")
     expect(page.locator("#list-state")).to_contain_text("1 persoon,")
@@ -84,4 +87,48 @@ def test_the_scanner_reloads_without_the_network(chromium, live_server_url, even
 
     expect(page.locator("#queue-count")).to_have_text("0")
     assert CheckIn.objects.get().registration == person
+    phone.close()
+
+
+def test_a_queued_scan_dated_off_the_day_is_dropped_with_a_note(
+    chromium, live_server_url, event, municipalities
+):
+    """A phone whose clock jumped decades back while offline: the server refuses that scan (422), the
+    phone drops it from the queue and says so, and the scans behind it still go through."""
+    on_the_day(event)
+    wrong, right = (
+        badge_holder(event, municipalities, 1, first_name="Klok", last_name="Verkeerd"),
+        badge_holder(event, municipalities, 2),
+    )
+    phone = new_phone(chromium, live_server_url)
+    _device, page = pair_phone(phone, event, "Ingang oost")
+    expect(page.locator("#list-state")).to_contain_text("2 personen,")
+
+    phone.set_offline(True)
+    expect(page.locator("#net")).to_have_text("Offline")
+    lost = clock_lost(9)
+    phone.clock.set_system_time(lost)
+    type_code(page, f"DLD1:{wrong.badge_secret}")
+    expect(page.locator("#queue-count")).to_have_text("1")
+    phone.clock.set_system_time(timezone.now())
+    type_code(page, f"DLD1:{right.badge_secret}")
+    expect(page.locator("#queue-count")).to_have_text("2")
+
+    phone.set_offline(False)
+
+    expect(page.locator("#queue-count")).to_have_text("0")
+    refused = page.locator("#refused-box")
+    expect(refused).to_be_visible()
+    expect(refused).to_contain_text("Niet meegeteld")
+    expect(refused.locator("li")).to_have_text(
+        [
+            re.compile(
+                rf"^Klok Verkeerd · \d\d:\d\d · Deze scan is gedateerd op \w+ {dutch_date(lost.date())}, 09:00, buiten"
+            )
+        ]
+    )
+    assert [checkin.registration for checkin in CheckIn.objects.all()] == [right]
+    page.reload()  # the note is kept on the phone, the queue stays empty
+    expect(page.locator("#refused-box li")).to_have_count(1)
+    expect(page.locator("#queue-count")).to_have_text("0")
     phone.close()

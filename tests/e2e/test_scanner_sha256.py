@@ -5,10 +5,6 @@ import hashlib
 from pathlib import Path
 
 from events import badges
-from tests.e2e.scanner_support import needs_chromium
-
-pytest_plugins = ["tests.e2e.scanner_fixtures"]
-pytestmark = needs_chromium
 
 SCRIPT = Path(__file__).resolve().parents[2] / "checkin" / "static" / "checkin" / "sha256.js"
 

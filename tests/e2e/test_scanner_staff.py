@@ -1,18 +1,14 @@
 """An organiser scans with their session (no device) at a workshop door: finds a walk-in by name,
 checks them in (the scan books the free seat), undoes it; and a revoked phone stops."""
 
-from django.conf import settings
-from django.test import Client
 from playwright.sync_api import expect
 
 from checkin.models import CheckIn, Scan
 from checkin.services import revoke_device
 from events.models import Booking
-from tests.e2e.scanner_support import attendee, needs_chromium, new_phone, pair_phone, type_code
-
-# Fixtures: playwright, chromium, live_server_url.
-pytest_plugins = ["tests.e2e.scanner_fixtures"]
-pytestmark = needs_chromium
+from tests.e2e.browser import log_in
+from tests.e2e.scanner_support import new_phone, pair_phone, type_code
+from tests.factories import badge_holder
 
 
 def test_an_organiser_checks_a_walk_in_in_by_name(
@@ -21,18 +17,16 @@ def test_an_organiser_checks_a_walk_in_in_by_name(
     room = programme["small"]
     room.allow_walk_ins = True
     room.save()
-    walk_in = attendee(event, municipalities, 1, first_name="Ineke", last_name="Inloop")
-    attendee(event, municipalities, 2, first_name="Bert", last_name="Bezet")
-    client = Client()
-    client.force_login(staff_user)
+    walk_in = badge_holder(event, municipalities, 1, first_name="Ineke", last_name="Inloop")
+    badge_holder(event, municipalities, 2, first_name="Bert", last_name="Bezet")
     context = new_phone(chromium, live_server_url)
-    session = client.cookies[settings.SESSION_COOKIE_NAME].value
-    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server_url}])
+    log_in(context, live_server_url, staff_user)
     page = context.new_page()
     page.goto("/scan/")
     expect(page.locator("#who")).to_have_text("organisator")
 
-    page.get_by_label("Waar scant u?").select_option(str(room.pk))
+    # A workshop door (no room chosen): the session to check, chosen instead of the clock.
+    page.get_by_label("Andere sessie controleren").select_option(str(room.pk))
     expect(page.locator("#door-label")).to_have_text("Klein Gezelschap (Zaal B)")
     page.get_by_label("Naam of referentie").fill("inlo")
     results = page.locator("#search-results li")
@@ -60,7 +54,7 @@ def test_an_organiser_checks_a_walk_in_in_by_name(
 
 
 def test_a_revoked_phone_says_so_and_stops(chromium, live_server_url, event, municipalities):
-    person = attendee(event, municipalities, 1)
+    person = badge_holder(event, municipalities, 1)
     phone = new_phone(chromium, live_server_url)
     device, page = pair_phone(phone, event, "Zaal A")
     # Wait for the list, so that the scan (not a background refresh) is what meets the revocation.

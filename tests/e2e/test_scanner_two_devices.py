@@ -6,15 +6,13 @@ import re
 from playwright.sync_api import expect
 
 from checkin.models import CheckIn, Scan
-from tests.e2e.scanner_support import attendee, needs_chromium, new_phone, pair_phone, type_code
-
-# Fixtures: playwright, chromium, live_server_url.
-pytest_plugins = ["tests.e2e.scanner_fixtures"]
-pytestmark = needs_chromium
+from tests.e2e.scanner_support import new_phone, on_the_day, pair_phone, type_code
+from tests.factories import badge_holder
 
 
 def test_a_badge_scanned_at_two_doors_counts_once(chromium, live_server_url, event, municipalities):
-    person = attendee(event, municipalities, 1, first_name="Dubbel", last_name="Gescand")
+    on_the_day(event)
+    person = badge_holder(event, municipalities, 1, first_name="Dubbel", last_name="Gescand")
     north_phone = new_phone(chromium, live_server_url)
     south_phone = new_phone(chromium, live_server_url)
     north, north_page = pair_phone(north_phone, event, "Ingang noord")

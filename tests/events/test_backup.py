@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from checkin.models import CheckIn
 from checkin.services import authenticate_device, create_device, new_pairing_code, redeem
-from events import backup, demo, services
-from events.models import Booking, Event, Municipality, OutboundEmail, Registration, Workshop
+from events import audit, backup, demo, services
+from events.models import AuditEntry, Booking, Event, Municipality, OutboundEmail, Registration, Workshop
+from events.room import services as room
 from networking import services as networking
 from networking.models import Offer
 from tests.mail_backends import FAILING
@@ -27,11 +28,15 @@ def export(path, *args) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+DEMO_PASSWORD = "demo-in-de-test"
+
+
 @pytest.fixture
-def day(settings, django_user_model):
+def day(settings, django_user_model, monkeypatch):
     """The demo day with 40 attendees, then what happens on it: check-ins at the entrance and at a
     door, a cancelled workshop, signups with two contacts, connect codes and contacts, a paired
     scanner, mails sent and mails still waiting (the mail server failed)."""
+    monkeypatch.setenv("DEMO_PASSWORD", DEMO_PASSWORD)
     event, _summary = demo.seed_day()
     demo.seed_attendees(event, 40)
     organiser = django_user_model.objects.get(username=demo.STAFF_USERNAME)
@@ -50,7 +55,8 @@ def day(settings, django_user_model):
         .exclude(pk=booked.workshop_id)
         .first()
     )
-    services.cancel_workshop(cancelled)  # mails sent (inline, to the test's mailbox)
+    with audit.acting(door="dashboard", user=organiser):  # in the audit trail with its organiser
+        services.cancel_workshop(cancelled)  # mails sent (inline, to the test's mailbox)
 
     offers = list(Offer.objects.filter(event=event).order_by("position")[:2])
     municipality = Municipality.objects.get(code="GM0307")  # Amersfoort
@@ -77,6 +83,17 @@ def day(settings, django_user_model):
     networking.accept_contact(registration=people[31], contact_id=contact.pk)
     networking.request_contact(requester=people[32], secret=networking.connect_code_for(people[30]).secret)
 
+    # Polls and questions in a session: a closed poll with its result, an open one, a moderated
+    # question with support, and the session's moderator link.
+    session = Workshop.objects.filter(round__event=event, status="scheduled").first()
+    _room, moderator_token = room.new_moderator_token(session)
+    closed = room.open_poll(room.create_poll(session, question="Welke?", kind="single", options=["A", "B"]))
+    room.vote(people[1], closed, [1])
+    room.close_poll(closed)
+    room.vote(people[2], room.open_poll(room.create_poll(session, question="Woord?", kind="words")), ["raad"])
+    question = room.moderate(room.ask(people[3], session, text="Hoe?", show_name=True), "approve")
+    room.upvote(people[4], question)
+
     settings.EMAIL_BACKEND = FAILING
     late, late_token = services.register(
         event=event,
@@ -98,6 +115,7 @@ def day(settings, django_user_model):
         "connect_secret": code.secret,
         "connect_owner": people[31],
         "cancelled": cancelled,
+        "moderator_token": moderator_token,
     }
 
 
@@ -108,6 +126,18 @@ def test_export_flush_import_gives_the_same_day_back(day, tmp_path):
     assert first["counts"]["networking.signupcontact"] == 3
     assert first["counts"]["networking.contact"] == 2
     assert first["counts"]["events.municipality"] == 342
+    assert [
+        first["counts"][f"events.{kind}"] for kind in ("liveroom", "poll", "vote", "question", "questionvote")
+    ] == [
+        1,
+        2,
+        2,
+        1,
+        1,
+    ]
+    # Every registration, the device and its pairing code, the cancelled workshop, two signups and
+    # a second contact for one of them.
+    assert first["counts"]["events.auditentry"] == 41 + 2 + 1 + 3
     assert OutboundEmail.objects.filter(sent_at__isnull=True).count() == 1  # the late one's mail waits
     assert OutboundEmail.objects.filter(sent_at__isnull=False).count() > 0
     waitlist_times = list(Booking.objects.order_by("pk").values_list("created_at", flat=True))
@@ -123,6 +153,7 @@ def test_export_flush_import_gives_the_same_day_back(day, tmp_path):
 
     # The day goes on where it was: badges, private links, scanner tokens and connect codes.
     event = Event.objects.get()
+    assert room.room_for_moderator_token(day["moderator_token"]) is not None
     assert redeem(event=event, secret=day["not_arrived"].badge_secret).status == "ok"
     again = redeem(event=event, secret=day["arrived"].badge_secret)
     assert again.status == "already_checked_in"
@@ -133,10 +164,21 @@ def test_export_flush_import_gives_the_same_day_back(day, tmp_path):
     manage = Client().get(f"/r/{day['late_token']}/")
     assert manage.status_code == 200
     assert day["late"].reference in manage.content.decode()
+    assert Client().get(f"/ical/r/{day['late'].calendar_token}.ics").status_code == 200
+    assert Client().get(f"/badge/{day['late'].badge_token}.svg").status_code == 200
     assert authenticate_device(day["device_token"]).name == "Ingang noord"
     assert networking.owner_of_connect_code(day["connect_secret"]) == day["connect_owner"]
     assert Workshop.objects.get(pk=day["cancelled"].pk).status == Workshop.Status.CANCELLED
-    assert Client().login(username=demo.STAFF_USERNAME, password=demo.DEFAULT_STAFF_PASSWORD)
+    cancelled = AuditEntry.objects.get(action="workshop.cancelled")
+    assert (cancelled.object_id, cancelled.user.username, cancelled.door) == (
+        str(day["cancelled"].pk),
+        demo.STAFF_USERNAME,
+        "dashboard",
+    )
+    login = Client().post(
+        "/admin/login/?next=/admin/", {"username": demo.STAFF_USERNAME, "password": DEMO_PASSWORD}
+    )
+    assert (login.status_code, login["Location"]) == (302, "/admin/")
 
     # The mail that was waiting still goes out; new rows get new ids.
     assert OutboundEmail.objects.filter(sent_at__isnull=True).update(next_attempt_at=timezone.now()) == 1
@@ -216,6 +258,6 @@ def test_export_of_one_edition_leaves_the_other_out(event, programme, make_atten
 
 def test_every_model_of_the_apps_is_in_the_backup():
     covered = {entry.model for entry in backup.parts()}
-    for label in ["events", "checkin", "networking"]:
+    for label in ["events", "checkin", "networking", "feedback", "certificates"]:
         for model in apps.get_app_config(label).get_models():
             assert model in covered, model._meta.label

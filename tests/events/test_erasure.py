@@ -4,22 +4,22 @@ badges stop working, and the counts stay right."""
 
 import io
 import json
-from datetime import timedelta
 
 import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.core.management import call_command
+from django.core.serializers.json import DjangoJSONEncoder
 from django.test import Client
-from django.utils import timezone
 
 from checkin.models import CheckIn, Scan
 from checkin.selectors import stats
 from checkin.services import redeem
 from events import services
-from events.models import Booking, OutboundEmail, Registration
-from networking.models import ConnectCode, Contact, Signup, SignupContact
+from events.models import AuditEntry, Booking, OutboundEmail, Registration
+from networking.models import ConnectCode, Contact, DirectoryProfile, Signup, SignupContact
+from tests.clock import at
 from tests.privacy import everything_about, register
 
 
@@ -46,7 +46,7 @@ def traces_of(person, registration: Registration) -> list[str]:
         registration.manage_token,
         registration.manage_token_hash,
         registration.needs,
-        registration.talk_about,
+        registration.directory_profile.talk_about,
         person.email.split("@")[0],
     ]
 
@@ -132,7 +132,8 @@ def test_erasure_removes_each_kind_of_data(day):
     assert (registration.first_name, registration.last_name) == ("Gewist", "")
     assert registration.email == f"erased-{registration.pk}@invalid"
     assert (registration.municipality, registration.organisation, registration.needs) == (None, "", "")
-    assert (registration.directory_opt_in, registration.interests, registration.talk_about) == (False, [], "")
+    profile = DirectoryProfile.objects.get(registration=registration)
+    assert (profile.listed, profile.interests, profile.talk_about) == (False, [], "")
     assert registration.status == "cancelled"  # the event is still to come
     assert not Booking.objects.filter(registration=registration).exists()
     assert not OutboundEmail.objects.filter(registration=registration).exists()
@@ -156,12 +157,23 @@ def test_erasure_removes_each_kind_of_data(day):
 def test_links_and_badge_stop_working(client, api, day, event):
     xanthippe = day["xanthippe"]
     old_secret = xanthippe.registration.badge_secret
+    calendar_token, badge_token = xanthippe.registration.calendar_token, xanthippe.registration.badge_token
+    assert client.get(f"/ical/r/{calendar_token}.ics").status_code == 200
     services.erase_registration(xanthippe.registration)
 
     for path in ("/", "/badge/", "/annuleren/", "/wissen/", "/gegevens.json", "/deelnemers/"):
         assert client.get(f"/r/{xanthippe.token}{path}").status_code == 404, path
     assert client.get(f"/badge/{xanthippe.token}.svg").status_code == 404
     assert client.get(f"/ical/r/{xanthippe.token}.ics").status_code == 404
+    assert client.get(f"/ical/r/{calendar_token}.ics").status_code == 404
+    assert client.get(f"/badge/{badge_token}.svg").status_code == 404
+    erased = Registration.objects.get(pk=xanthippe.registration.pk)
+    assert (erased.calendar_token, erased.calendar_token_hash, erased.badge_token, erased.badge_token_hash) == (
+        "",
+        "",
+        "",
+        "",
+    )
     assert api.get(f"/api/v1/registrations/{xanthippe.token}").status_code == 404
     assert api.get(f"/api/v1/registrations/{xanthippe.token}/export").status_code == 404
     scan = redeem(event=event, secret=old_secret, device=day["devices"]["entrance"])
@@ -184,9 +196,8 @@ def test_erasure_gives_the_seat_to_the_waitlist_and_sends_her_nothing(
     assert [message.to for message in mail.outbox] == [[fenna.email]]
 
 
-def test_erasure_after_the_event_keeps_the_counts(day, event, programme):
-    event.date = timezone.localdate() - timedelta(days=3)
-    event.save()
+def test_erasure_after_the_event_keeps_the_counts(day, event, programme, time_machine):
+    time_machine.move_to(at(12, days=3))  # three days after the day
     before = stats(event)
     scans_before = Scan.objects.filter(event=event).count()
 
@@ -255,3 +266,75 @@ def test_organiser_erases_from_the_admin_after_confirming(staff_user, day):
     logged = LogEntry.objects.filter(object_id__in=[str(pk) for pk in selected]).order_by("object_id")
     assert [entry.get_change_message() for entry in logged] == ["Persoonsgegevens gewist."] * 2
     assert all("Xanthippe" not in entry.object_repr and "Eva" not in entry.object_repr for entry in logged)
+
+
+def test_the_audit_trail_keeps_its_entries_and_forgets_her(organiser_admin, day):
+    """An organiser corrected her name and needs, and her name as her municipality's
+    signup contact, in the admin: after the erasure the entries are still there, without any of her
+    values, the earlier spellings too; others' entries are untouched."""
+    admin = organiser_admin
+    xanthippe, eva = day["xanthippe"], day["eva"]
+    registration = xanthippe.registration
+    before = traces_of(xanthippe, registration)
+    changed = admin.post(
+        f"/admin/events/registration/{registration.pk}/change/",
+        {
+            "event": registration.event_id,
+            "first_name": "Xanthe",
+            "last_name": registration.last_name,
+            "email": registration.email,
+            "role": registration.role,
+            "municipality": registration.municipality_id,
+            "organisation": "",
+            "needs": "Rolstoelplek en een hulphond",
+            "language": "nl",
+            "bookings-TOTAL_FORMS": 0,
+            "bookings-INITIAL_FORMS": 0,
+        },
+    )
+    signup = Signup.objects.get(municipality_id="GM0307")
+    contact = signup.contacts.get()
+    renamed = admin.post(
+        f"/admin/networking/signup/{signup.pk}/change/",
+        {
+            "offer": signup.offer_id,
+            "municipality": signup.municipality_id,
+            "status": signup.status,
+            "contacts-TOTAL_FORMS": 1,
+            "contacts-INITIAL_FORMS": 1,
+            "contacts-0-id": contact.pk,
+            "contacts-0-signup": signup.pk,
+            "contacts-0-name": "X. Zwanenburg",
+            "contacts-0-role": contact.role,
+            "contacts-0-email": contact.email,
+        },
+    )
+    assert (changed.status_code, renamed.status_code) == (302, 302)
+    edits = AuditEntry.objects.filter(door="admin").order_by("pk")
+    assert [entry.action for entry in edits] == ["registration.changed", "signup.changed"]
+    assert edits[1].changes == {
+        f"contacts.{contact.pk}": [
+            "Xanthippe Zwanenburg (raadslid) <xanthippe.zwanenburg@voorbeeld.example>",
+            "X. Zwanenburg (raadslid) <xanthippe.zwanenburg@voorbeeld.example>",
+        ]
+    }
+    traces = [*before, "Xanthe", "Rolstoelplek en een hulphond", "X. Zwanenburg"]
+    eva_entries = list(AuditEntry.objects.filter(object_id=str(eva.registration.pk)).values())
+
+    services.erase_registration(Registration.objects.get(pk=registration.pk))
+
+    trail = json.dumps(list(AuditEntry.objects.values()), cls=DjangoJSONEncoder, ensure_ascii=False)
+    assert [trace for trace in traces if trace in trail] == []
+    edits = AuditEntry.objects.filter(door="admin").order_by("pk")
+    assert edits[0].changes == {"first_name": ["Gewist", "Gewist"], "needs": ["Gewist", "Gewist"]}
+    assert edits[1].changes == {f"contacts.{contact.pk}": ["Gewist", "Gewist"]}
+    erased = Registration.objects.get(pk=registration.pk)
+    hers = AuditEntry.objects.filter(object_id=str(registration.pk), content_type__model="registration")
+    assert [entry.action for entry in hers.order_by("pk")] == [
+        "registration.created",
+        "registration.changed",
+        "registration.cancelled",
+        "registration.erased",
+    ]
+    assert set(hers.values_list("object_repr", flat=True)) == {str(erased)}
+    assert list(AuditEntry.objects.filter(object_id=str(eva.registration.pk)).values()) == eva_entries

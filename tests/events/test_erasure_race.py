@@ -11,8 +11,8 @@ from networking import services as networking
 from networking.errors import ContactError
 from networking.models import Contact
 from tests.concurrency import race
-from tests.conftest import requires_postgres
 from tests.privacy import register
+from tests.support import requires_postgres
 
 pytestmark = [requires_postgres, pytest.mark.django_db(transaction=True)]
 

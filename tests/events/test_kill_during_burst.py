@@ -24,7 +24,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from events.models import Booking, OutboundEmail, Registration, Room, Round, Workshop
-from tests.conftest import at, registration_payload
+from tests.clock import at
+from tests.factories import registration_payload
 from tests.live import start_daphne
 
 pytestmark = pytest.mark.django_db(transaction=True)

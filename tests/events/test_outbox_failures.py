@@ -10,10 +10,11 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from checkin.selectors import dashboard_snapshot
-from events import mail
+from events import outbox
 from events.models import Booking, OutboundEmail, Registration
-from tests.conftest import post_json, registration_payload
+from tests.factories import registration_payload
 from tests.mail_backends import FAILING
+from tests.support import post_json
 
 URL = "/api/v1/registrations"
 ERROR = "SMTPServerDisconnected: Connection unexpectedly closed"
@@ -82,7 +83,7 @@ def test_thread_failure_still_answers_201_and_keeps_the_mail(api, programme, set
     settings.EMAIL_DELIVERY = "thread"
     settings.EMAIL_BACKEND = FAILING
     response = register(api, programme)
-    mail._sender.submit(lambda: None).result(timeout=30)  # the sender thread has had its go
+    outbox.wait_for_sender()  # the sender thread has had its go
 
     assert response.status_code == 201
     registration = Registration.objects.get(reference=response.json()["reference"])
@@ -107,28 +108,28 @@ def test_the_sender_thread_retries_due_mails_without_cron(api, programme, settin
     settings.EMAIL_DELIVERY = "thread"
     settings.EMAIL_BACKEND = FAILING
     register(api, programme)
-    mail._sender.submit(lambda: None).result(timeout=30)
+    outbox.wait_for_sender()
     assert OutboundEmail.objects.get().attempts == 1
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     backoff_has_passed()
-    stop = mail.start_retry_loop(interval=0.1)
+    stop = outbox.start_retry_loop(interval=0.1)
     assert stop is not None
     try:
-        assert mail.start_retry_loop(interval=0.1) is None  # one loop per process
+        assert outbox.start_retry_loop(interval=0.1) is None  # one loop per process
         deadline = time.monotonic() + 15
         while OutboundEmail.objects.filter(sent_at__isnull=True).exists() and time.monotonic() < deadline:
             time.sleep(0.05)
     finally:
         stop.set()
-        mail._sender.submit(lambda: None).result(timeout=30)
+        outbox.wait_for_sender()
 
     assert OutboundEmail.objects.get().sent_at is not None
     assert [m.to for m in sent_mail.outbox] == [["anna.1@amersfoort.example"]]
 
 
 def test_retry_interval_zero_starts_no_loop():
-    assert mail.start_retry_loop(interval=0) is None
+    assert outbox.start_retry_loop(interval=0) is None
 
 
 def test_after_max_attempts_it_stops_shows_as_failed_and_can_be_sent_again(
@@ -140,19 +141,19 @@ def test_after_max_attempts_it_stops_shows_as_failed_and_can_be_sent_again(
     email = OutboundEmail.objects.get()
 
     backoffs = [minutes_until_next_attempt(email)]
-    for _attempt in range(mail.MAX_ATTEMPTS - 1):
+    for _attempt in range(outbox.MAX_ATTEMPTS - 1):
         backoff_has_passed()
         assert send_outbox() == "sent 0, not sent 1"
         email.refresh_from_db()
         backoffs.append(minutes_until_next_attempt(email))
-    assert email.attempts == mail.MAX_ATTEMPTS
+    assert email.attempts == outbox.MAX_ATTEMPTS
     assert backoffs == [1, 2, 4, 8, 16, 32, 60, 60]
 
     # Given up: nobody tries again, even once the mail server works.
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     backoff_has_passed()
     assert send_outbox() == "sent 0, not sent 0"
-    assert list(mail.failed()) == [email]
+    assert list(outbox.failed()) == [email]
     assert dashboard_snapshot(event)["outbox"] == {"queued": 0, "failed": 1}
 
     # Organisers see it: on the dashboard and in the admin's list of failed e-mails.

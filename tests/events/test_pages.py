@@ -8,22 +8,9 @@ import zxingcpp
 from django.core import mail
 from PIL import Image
 
+from events import services
 from events.models import Registration
-
-
-def form_data(programme, **overrides) -> dict:
-    data = {
-        "first_name": "Fatima",
-        "last_name": "El Amrani",
-        "email": "fatima@rotterdam.example",
-        "role": "griffier",
-        "municipality": "GM0599",
-        f"round-{programme['rounds']['first'].pk}": str(programme["small"].pk),
-        f"round-{programme['rounds']['second'].pk}": "",
-        "privacy": "on",
-    }
-    data.update(overrides)
-    return data
+from tests.factories import registration_form_data as form_data
 
 
 def test_home_shows_the_programme_in_dutch(client, programme):
@@ -65,8 +52,10 @@ def test_register_through_the_form(client, programme, django_capture_on_commit_c
     page = client.get(response["Location"]).content.decode()
     assert "U bent aangemeld." in page
     assert registration.reference in page
-    assert f"/badge/{token}.svg" in page
-    assert "webcal://" in page
+    # The badge image and the calendar feed carry their own read-only tokens, never the manage token.
+    assert f"/badge/{registration.badge_token}.svg" in page
+    assert f"webcal://testserver/ical/r/{registration.calendar_token}.ics" in page
+    assert f"/badge/{token}." not in page and f"/ical/r/{token}" not in page
 
 
 def test_form_errors_are_summarised_and_nothing_is_stored(client, programme):
@@ -82,12 +71,13 @@ def test_form_errors_are_summarised_and_nothing_is_stored(client, programme):
     assert Registration.objects.count() == 0
 
 
-def test_taken_email_is_shown_at_the_field(client, programme):
-    client.post("/aanmelden/", form_data(programme))
-    response = client.post("/aanmelden/", form_data(programme))
-    assert response.status_code == 422
-    assert "Met dit e-mailadres is al iemand aangemeld." in response.content.decode()
-    assert Registration.objects.count() == 1
+def test_a_known_address_is_answered_like_a_new_one(client, programme):
+    """The page tells nothing about who registered: the owner of the address decides by mail."""
+    first = client.post("/aanmelden/", form_data(programme))
+    second = client.post("/aanmelden/", form_data(programme))
+    assert (first.status_code, second.status_code) == (302, 302)
+    assert second["Location"].endswith("/?welkom=1") and second["Location"] != first["Location"]
+    assert [r.address_verified for r in Registration.objects.order_by("pk")] == [False, False]
 
 
 def test_badge_images_hold_the_payload(client, programme):
@@ -95,8 +85,8 @@ def test_badge_images_hold_the_payload(client, programme):
     token = location.split("/")[2]
     registration = Registration.objects.get()
 
-    png = client.get(f"/badge/{token}.png")
-    svg = client.get(f"/badge/{token}.svg")
+    png = client.get(f"/badge/{registration.badge_token}.png")
+    svg = client.get(f"/badge/{registration.badge_token}.svg")
     page = client.get(f"/r/{token}/badge/").content.decode()
 
     assert png["Content-Type"] == "image/png" and svg["Content-Type"] == "image/svg+xml"
@@ -138,3 +128,32 @@ def test_pages_that_take_a_form_also_answer_head(client, event, make_attendee):
         response = client.head(path)
         assert (path, response.status_code, response.content) == (path, 200, b"")
     assert client.head(f"/r/{token}/netwerken/").status_code == 302
+
+
+def test_the_welcome_of_someone_only_on_a_waitlist_says_so(client, make_attendee, programme):
+    make_attendee(1, programme["small"]), make_attendee(2, programme["small"])
+    waiting = make_attendee(3, programme["small"])
+    page = client.get(f"/r/{waiting.manage_token}/?welkom=1").content.decode()
+    assert "U bent aangemeld." in page
+    assert "Voor “Klein Gezelschap” staat u op de wachtlijst (nummer 1)" in page
+
+
+def test_a_cancelled_registration_is_not_welcomed_to_the_plenary_sessions(client, make_attendee, programme):
+    registration = make_attendee(1)
+    services.cancel_registration(registration)
+    page = client.get(f"/r/{registration.manage_token}/").content.decode()
+    assert "geannuleerd" in page
+    assert "plenaire" not in page
+    assert "Toon mijn badge" not in page
+
+
+def test_the_programme_filters_by_round_and_theme(client, programme):
+    first = client.get(f"/?ronde={programme['rounds']['first'].pk}").content.decode()
+    assert ("Sterke Raad" in first, "Digitale Participatie" in first, "2 onderdelen getoond." in first) == (
+        True,
+        False,
+        True,
+    )
+    themed = client.get("/?thema=inwoners-betrekken").content.decode()
+    assert ("Klein Gezelschap" in themed, "Sterke Raad" in themed) == (True, False)
+    assert client.get("/?ronde=x&thema=<b>").status_code == 200

@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 
 from events.models import Registration
-from networking.models import SignupContact
+from networking.models import DirectoryProfile, SignupContact
 from tests.privacy import everything_about
 
 
@@ -97,7 +97,7 @@ def test_export_holds_the_consent_records_with_times(client, day):
     signup_contact = SignupContact.objects.get(email=xanthippe.email)
     assert [(c["purpose"], c["given_at"], c["withdrawn_at"]) for c in data["consents"]] == [
         ("privacy_statement", _iso(registration.privacy_accepted_at), None),
-        ("attendee_directory", _iso(registration.directory_opt_in_at), None),
+        ("attendee_directory", _iso(registration.directory_profile.joined_at), None),
         ("municipality_signup", _iso(signup_contact.consent_given_at), None),
     ]
     assert data["municipality_signups"] == [
@@ -117,14 +117,14 @@ def test_export_holds_the_consent_records_with_times(client, day):
 def test_leaving_the_directory_shows_as_a_withdrawn_consent(client, day):
     xanthippe = day["xanthippe"]
     client.post(f"/r/{xanthippe.token}/netwerken/", {})
-    registration = xanthippe.refresh()
+    profile = DirectoryProfile.objects.get(registration=xanthippe.registration)
 
     directory = [c for c in export_of(client, xanthippe)["consents"] if c["purpose"] == "attendee_directory"]
     assert directory == [
         {
             "purpose": "attendee_directory",
-            "given_at": _iso(registration.directory_opt_in_at),
-            "withdrawn_at": _iso(registration.directory_opt_out_at),
+            "given_at": _iso(profile.joined_at),
+            "withdrawn_at": _iso(profile.left_at),
         }
     ]
 

@@ -24,6 +24,8 @@ def test_statement_covers_data_purposes_bases_retention_and_rights(client, event
         "deelnemersgids",  # directory profile
         "verbindcode",  # connect codes and contacts
         "Een gemeente aanmelden",  # municipality signup contacts
+        "uw feedback op een sessie",  # feedback
+        "Uw bewijs van deelname",  # certificate codes
         "Wanneer u elke toestemming gaf",  # consent records
         "AVG art. 6 lid 1 sub b",
         "AVG art. 6 lid 1 sub f",
@@ -45,3 +47,15 @@ def test_statement_names_a_single_day(client, event):
         html = client.get("/privacy/").content.decode()
 
     assert "1 dag na het evenement" in html
+
+
+def test_the_statement_names_the_controller_and_agrees_with_the_form(client, event, settings):
+    settings.PRIVACY_CONTROLLER = "Vereniging van Nederlandse Gemeenten, Nassaulaan 12, Den Haag"
+    settings.PRIVACY_CONTACT_EMAIL = "privacy@vng.example"
+    page = client.get("/privacy/").content.decode()
+    assert "Vereniging van Nederlandse Gemeenten, Nassaulaan 12, Den Haag is verantwoordelijk" in page
+    assert 'href="mailto:privacy@vng.example"' in page
+    form = client.get("/aanmelden/").content.decode()
+    # The form asks to confirm the statement was read, not for a consent the statement does not rely on.
+    assert "Ik heb de privacyverklaring gelezen" in form
+    assert "akkoord" not in form

@@ -5,7 +5,7 @@ import pytest
 from events import services
 from events.models import Booking
 from tests.concurrency import race
-from tests.conftest import requires_postgres
+from tests.support import requires_postgres
 
 pytestmark = [requires_postgres, pytest.mark.django_db(transaction=True)]
 

@@ -8,7 +8,7 @@ import pytest
 from events import services
 from events.errors import RegistrationError, WorkshopError
 from events.models import Booking, OutboundEmail, Room, Round, Workshop
-from tests.conftest import at
+from tests.clock import at
 
 
 @pytest.fixture
@@ -28,7 +28,7 @@ def mails(kind: str) -> list[str]:
     return list(OutboundEmail.objects.filter(kind=kind).order_by("pk").values_list("to", flat=True))
 
 
-def test_changing_to_a_full_workshop_joins_its_waitlist(attend, programme):
+def test_changing_to_a_full_workshop_keeps_the_seat_while_waiting(attend, programme):
     small, raad = programme["small"], programme["raad"]
     attend(1, small), attend(2, small)
     third = attend(3, raad)
@@ -36,8 +36,9 @@ def test_changing_to_a_full_workshop_joins_its_waitlist(attend, programme):
     services.change_workshops(third, [small])
 
     assert statuses(small) == [("1", "booked"), ("2", "booked"), ("3", "waitlisted")]
-    assert raad.bookings.count() == 0
-    assert Booking.objects.get(registration=third).waitlist_position() == 1
+    assert statuses(raad) == [("3", "booked")]
+    waiting = Booking.objects.get(registration=third, workshop=small)
+    assert (waiting.swap, waiting.waitlist_position()) == (True, 1)
 
 
 def test_a_freed_seat_goes_to_the_first_in_line_at_once(attend, programme):

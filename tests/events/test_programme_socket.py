@@ -5,6 +5,7 @@ from channels.testing import WebsocketCommunicator
 
 from config.asgi import application
 from events import services
+from events.errors import WorkshopError
 from tests.sockets import in_thread
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
@@ -12,7 +13,7 @@ pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 
 async def test_snapshot_then_workshop_events(programme, event, municipalities):
     communicator = WebsocketCommunicator(
-        application, "/ws/programme/", headers=[(b"origin", b"http://localhost")]
+        application, "/ws/programme/", headers=[(b"host", b"localhost"), (b"origin", b"http://localhost")]
     )
     connected, _code = await communicator.connect()
     assert connected is True
@@ -49,7 +50,7 @@ async def test_a_rolled_back_change_publishes_nothing(programme):
     await communicator.connect()
     await communicator.receive_json_from(timeout=5)
 
-    with pytest.raises(services.WorkshopError):
+    with pytest.raises(WorkshopError):
         await in_thread(services.update_workshop)(programme["small"], capacity=500)
     assert await communicator.receive_nothing(timeout=0.3) is True
     await communicator.disconnect()

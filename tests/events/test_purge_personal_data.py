@@ -2,7 +2,7 @@
 took place more than N days ago, and only those; anonymous counts remain; running it again is safe."""
 
 import io
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -15,8 +15,15 @@ from events import services
 from events.models import Event, OutboundEmail, Registration, Room, Round, Workshop
 from networking import services as networking
 from networking.models import Contact, Signup, SignupContact
-from tests.networking.conftest import create_offers
+from tests.clock import AMSTERDAM, today
+from tests.factories import create_offers
 from tests.privacy import register
+
+
+@pytest.fixture(autouse=True)
+def _noon_today(time_machine):
+    """Purging goes by days: hold the clock at noon today, so no test straddles midnight."""
+    time_machine.move_to(datetime.combine(today(), time(12), tzinfo=AMSTERDAM), tick=False)
 
 
 def past_event(slug: str, days_ago: int, municipalities) -> dict:

@@ -1,9 +1,16 @@
+"""`manage.py seed_demo`: the demo day, on a day relative to today, the same rows on every run."""
+
+from datetime import date, datetime, time, timedelta
 from io import StringIO
 
+import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
+from django.utils import timezone
 
+from events import services
+from events.demo import next_demo_day
 from events.models import (
     Booking,
     Event,
@@ -16,12 +23,21 @@ from events.models import (
     Theme,
     Workshop,
 )
-from networking.models import Offer
+from networking.models import DirectoryProfile, Offer
+from tests.clock import AMSTERDAM
+
+DEMO_SLUG = "dag-van-de-lokale-democratie-demo"
 
 
-def seed(**options) -> str:
+@pytest.fixture(autouse=True)
+def development(settings):
+    """`make run` seeds with DEBUG on: the demo login's well-known password is allowed there."""
+    settings.DEBUG = True
+
+
+def seed(*args: str, **options) -> str:
     out = StringIO()
-    call_command("seed_demo", stdout=out, **options)
+    call_command("seed_demo", *args, stdout=out, **options)
     return out.getvalue()
 
 
@@ -43,6 +59,7 @@ def row_counts() -> dict[str, int]:
 
 def demo_people() -> set[tuple]:
     """What makes a demo attendee the same person: everything but the random secrets."""
+    listed = set(DirectoryProfile.objects.filter(listed=True).values_list("registration_id", flat=True))
     return {
         (
             registration.email,
@@ -51,11 +68,44 @@ def demo_people() -> set[tuple]:
             registration.role,
             registration.municipality_id,
             registration.organisation,
-            registration.directory_opt_in,
+            registration.pk in listed,
             tuple(sorted(registration.bookings.values_list("workshop__slug", flat=True))),
         )
         for registration in Registration.objects.all()
     }
+
+
+def local_times(event: Event) -> list[tuple]:
+    """(label, day, starts, ends) of each round in Amsterdam time, in order."""
+    return [
+        (
+            round_.label,
+            round_.starts_at.astimezone(AMSTERDAM).date(),
+            f"{round_.starts_at.astimezone(AMSTERDAM):%H:%M}",
+            f"{round_.ends_at.astimezone(AMSTERDAM):%H:%M}",
+        )
+        for round_ in event.rounds.order_by("starts_at")
+    ]
+
+
+def edition() -> dict:
+    """The demo edition's row and its rounds' times."""
+    event = Event.objects.get(slug=DEMO_SLUG)
+    return {
+        "pk": event.pk,
+        "name": event.name,
+        "date": event.date,
+        "registration": (event.registration_opens_at, event.registration_closes_at),
+        "rounds": local_times(event),
+    }
+
+
+def workshop_sequences() -> dict[str, int]:
+    return dict(Workshop.objects.values_list("slug", "sequence"))
+
+
+def demo_attendees(event: Event) -> int:
+    return event.registrations.filter(email__endswith=".example").count()
 
 
 def over_capacity() -> list[str]:
@@ -85,7 +135,7 @@ def test_seeding_twice_gives_the_same_rows(db):
     }
     assert output.splitlines()[-1] == (
         "Organiser login at /admin/: user 'organisator', password from DEMO_PASSWORD "
-        "or else 'lokaledemocratie'."
+        "(in development, without it: 'lokaledemocratie')."
     )
 
 
@@ -93,13 +143,174 @@ def test_the_event_is_the_day_in_amersfoort(db):
     seed()
     event = Event.objects.get()
 
-    assert (event.slug, str(event.date), event.venue, event.capacity) == (
-        "dag-van-de-lokale-democratie-2027",
-        "2027-11-16",
+    assert (event.slug, event.name, event.venue, event.venue_address, event.capacity) == (
+        DEMO_SLUG,
+        f"Dag van de Lokale Democratie {event.date.year}",
         "Prodentfabriek",
+        "Amersfoort",
         800,
     )
     assert Event.objects.current() == event
+
+
+def test_the_demo_day_is_a_tuesday_six_weeks_ahead_with_registration_open_until_four_days_before(db):
+    seed()
+    event = Event.objects.get()
+    today = timezone.localdate()
+
+    assert (event.date.weekday(), 42 <= (event.date - today).days < 49) == (1, True)
+    assert event.date == next_demo_day(today)
+    assert event.registration_is_open()
+    assert event.registration_opens_at < timezone.now()
+    assert event.registration_closes_at == datetime.combine(
+        event.date - timedelta(days=4), time(23, 59), tzinfo=AMSTERDAM
+    )
+    assert local_times(event) == [
+        ("Plenaire opening", event.date, "10:00", "10:45"),
+        ("Workshopronde 1", event.date, "11:00", "12:00"),
+        ("Workshopronde 2", event.date, "13:15", "14:15"),
+        ("Workshopronde 3", event.date, "14:45", "15:45"),
+        ("Plenaire afsluiting", event.date, "16:00", "16:45"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("today", "demo_day"),
+    [
+        (date(2027, 9, 1), date(2027, 10, 19)),  # a Wednesday: the Tuesday after six weeks
+        (date(2027, 10, 5), date(2027, 11, 16)),  # a Tuesday: exactly six weeks
+        (date(2027, 12, 1), date(2028, 1, 18)),  # into the next year
+        (date(2028, 1, 10), date(2028, 2, 22)),  # a Monday: six weeks and a day
+    ],
+)
+def test_the_next_demo_day_is_the_first_tuesday_at_least_six_weeks_ahead(db, time_machine, today, demo_day):
+    time_machine.move_to(datetime.combine(today, time(12), tzinfo=AMSTERDAM), tick=False)
+
+    output = seed()
+    event = Event.objects.get()
+
+    assert (event.date, event.name) == (demo_day, f"Dag van de Lokale Democratie {demo_day.year}")
+    assert (event.registration_opens_at, event.registration_closes_at) == (
+        datetime.combine(today - timedelta(weeks=4), time(8), tzinfo=AMSTERDAM),
+        datetime.combine(demo_day - timedelta(days=4), time(23, 59), tzinfo=AMSTERDAM),
+    )
+    assert output.startswith(f"Dag van de Lokale Democratie {demo_day.year} on {demo_day} (new): ")
+
+
+def test_a_run_a_week_later_keeps_the_edition_as_it_was(db, time_machine):
+    seed(attendees=10)
+    before = edition()
+
+    time_machine.move_to(timezone.now() + timedelta(days=7))
+    output = seed(attendees=10)
+
+    assert edition() == before
+    assert f"on {before['date']} (kept)" in output.splitlines()[0]
+
+
+def test_once_registration_has_closed_a_run_moves_the_edition_rounds_and_all(db, time_machine):
+    seed(attendees=10)
+    first = edition()
+    sequences = workshop_sequences()
+
+    # Three days before the day: registration has closed, the day has not come.
+    time_machine.move_to(datetime.combine(first["date"] - timedelta(days=3), time(9), tzinfo=AMSTERDAM))
+    output = seed(attendees=10)
+    event = Event.objects.get()
+
+    assert (event.pk, event.date) == (first["pk"], next_demo_day(timezone.localdate()))
+    assert event.registration_is_open()
+    assert {label: day for label, day, _starts, _ends in local_times(event)} == dict.fromkeys(
+        [label for label, *_ in first["rounds"]], event.date
+    )
+    assert [(label, starts, ends) for label, _day, starts, ends in local_times(event)] == [
+        (label, starts, ends) for label, _day, starts, ends in first["rounds"]
+    ]
+    assert workshop_sequences() == {slug: sequence + 1 for slug, sequence in sequences.items()}
+    assert Registration.objects.count() == 10
+    assert f"(moved from {first['date']})" in output.splitlines()[0]
+    assert output.splitlines()[0].endswith("10 demo attendees (0 new).")
+
+
+def test_an_organisers_new_times_for_a_round_survive_a_rerun_and_a_move(db, time_machine):
+    seed()
+    event = Event.objects.get()
+    first_round = event.rounds.get(label="Workshopronde 1")
+    services.reschedule_round(
+        first_round,
+        starts_at=datetime.combine(event.date, time(11, 15), tzinfo=AMSTERDAM),
+        ends_at=datetime.combine(event.date, time(12, 15), tzinfo=AMSTERDAM),
+    )
+    seed()
+    time_machine.move_to(timezone.now() + timedelta(days=60))
+    seed()
+    event = Event.objects.get()
+
+    assert ("Workshopronde 1", event.date, "11:15", "12:15") in local_times(event)
+
+
+def test_months_later_an_edition_people_registered_for_stays_and_a_fresh_one_takes_over(
+    db, time_machine
+):
+    seed(attendees=5)
+    first = Event.objects.get()
+    services.register(
+        event=first, first_name="Anna", last_name="de Vries", email="anna@amersfoort.nl", role="raadslid"
+    )
+
+    time_machine.move_to(timezone.now() + timedelta(days=120))
+    output = seed(attendees=5)
+
+    past = Event.objects.get(pk=first.pk)
+    fresh = Event.objects.get(slug=DEMO_SLUG)
+    assert (past.slug, past.date, past.registrations.count()) == (
+        f"{DEMO_SLUG}-{first.date}",
+        first.date,
+        6,
+    )
+    assert (fresh.date, fresh.registrations.count()) == (next_demo_day(timezone.localdate()), 5)
+    assert Event.objects.current() == fresh
+    assert f"(new; the one of {first.date} stays as {DEMO_SLUG}-{first.date})" in output.splitlines()[0]
+
+
+def test_date_puts_the_edition_on_that_day_and_later_runs_keep_it(db, time_machine):
+    seed()
+    day = timezone.localdate() + timedelta(days=100)
+
+    seed("--date", day.isoformat())
+    moved = edition()
+    time_machine.move_to(timezone.now() + timedelta(days=7))
+    seed()
+
+    assert edition() == moved
+    assert moved["date"] == day
+    assert moved["rounds"][0] == ("Plenaire opening", day, "10:00", "10:45")
+
+
+def test_a_demo_day_in_the_past_still_gets_its_attendees_and_a_plain_run_moves_it_ahead(db):
+    day = timezone.localdate() - timedelta(days=10)
+
+    output = seed("--date", day.isoformat(), attendees=3)
+    event = Event.objects.get()
+
+    assert (event.date, event.registration_is_open(), demo_attendees(event)) == (day, False, 3)
+    assert output.splitlines()[0].endswith("3 demo attendees (3 new).")
+
+    seed(attendees=3)
+    event = Event.objects.get()
+    assert (event.date, event.registration_is_open(), demo_attendees(event)) == (
+        next_demo_day(timezone.localdate()),
+        True,
+        3,
+    )
+
+
+@pytest.mark.parametrize("day", ["16-11-2027", "2027-02-30", "morgen"])
+def test_a_date_that_is_not_yyyy_mm_dd_is_refused_and_nothing_is_stored(db, day):
+    with pytest.raises(CommandError, match="not a date as YYYY-MM-DD"):
+        seed("--date", day)
+
+    assert Event.objects.count() == 0
 
 
 def test_every_workshop_round_offers_all_six_themes_in_separate_rooms(db):
@@ -136,17 +347,6 @@ def test_no_workshop_is_bigger_than_its_room(db):
     assert Workshop.objects.filter(round__kind=Round.Kind.WORKSHOPS, capacity__lte=30).count() >= 3
 
 
-def test_the_four_offers_of_democratie_in_actie(db):
-    seed()
-
-    assert list(Offer.objects.values_list("position", "slug", "places")) == [
-        (1, "netwerk-digitale-democratie", None),
-        (2, "quick-scan", 50),
-        (3, "ontwikkeltraject", 10),
-        (4, "raadsondersteuning", 20),
-    ]
-
-
 def test_no_organiser_login_is_added_when_staff_exists(db):
     get_user_model().objects.create_user("beheerder", is_staff=True)
 
@@ -154,6 +354,39 @@ def test_no_organiser_login_is_added_when_staff_exists(db):
 
     assert list(get_user_model().objects.values_list("username", flat=True)) == ["beheerder"]
     assert "organisator" not in output
+
+
+def test_production_gets_no_demo_login_without_an_explicit_password(db, settings, monkeypatch):
+    settings.DEBUG = False
+    monkeypatch.delenv("DEMO_PASSWORD", raising=False)
+
+    with pytest.raises(CommandError, match="set DEMO_PASSWORD"):
+        seed()
+
+    assert (get_user_model().objects.count(), Event.objects.count(), Workshop.objects.count()) == (0, 0, 0)
+
+
+def test_production_demo_login_has_the_password_given(db, settings, monkeypatch):
+    settings.DEBUG = False
+    monkeypatch.setenv("DEMO_PASSWORD", "een-eigen-wachtwoord")
+
+    seed()
+
+    organiser = get_user_model().objects.get(username="organisator")
+    assert (organiser.check_password("een-eigen-wachtwoord"), organiser.check_password("lokaledemocratie")) == (
+        True,
+        False,
+    )
+
+
+def test_production_may_seed_next_to_an_existing_organiser_without_a_password(db, settings, monkeypatch):
+    settings.DEBUG = False
+    monkeypatch.delenv("DEMO_PASSWORD", raising=False)
+    get_user_model().objects.create_user("beheerder", is_staff=True)
+
+    seed()
+
+    assert (Event.objects.count(), get_user_model().objects.count()) == (1, 1)
 
 
 def test_demo_attendees_are_registered_once_and_never_mailed(db, django_capture_on_commit_callbacks):

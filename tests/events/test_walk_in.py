@@ -8,7 +8,7 @@ from events import services
 from events.errors import RegistrationError
 from events.models import Booking
 from tests.concurrency import race
-from tests.conftest import requires_postgres
+from tests.support import requires_postgres
 
 
 def person(event, municipalities, n, workshops=()):

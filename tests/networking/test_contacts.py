@@ -9,8 +9,8 @@ from django.test import Client
 from events import badges
 from events.models import secret_hash
 from networking.models import ConnectCode, Contact
-from networking.views import PHONE_COOKIE
-from tests.networking.conftest import attendee
+from networking.phone import PHONE_COOKIE
+from tests.factories import attendee
 
 
 @pytest.fixture
@@ -24,11 +24,15 @@ def bram(event, municipalities):
 
 
 def phone_of(person) -> Client:
-    """A phone on which `person` opened their own page (which shows their connect code)."""
-    phone = Client()
-    assert phone.get(f"/r/{person[1]}/").status_code == 200
-    response = phone.get(f"/r/{person[1]}/netwerken/verbindcode.svg")
-    assert response.status_code == 200
+    """A phone on which `person` opened their own page and pressed "Use this phone"."""
+    phone = Client(enforce_csrf_checks=True)
+    page = phone.get(f"/r/{person[1]}/").content.decode()
+    assert "Gebruik deze telefoon" in page
+    assert phone.get(f"/r/{person[1]}/netwerken/verbindcode.svg").status_code == 200  # the page's image
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    response = phone.post(f"/r/{person[1]}/netwerken/dit-toestel/", {"csrfmiddlewaretoken": csrf})
+    assert response["Location"] == f"/r/{person[1]}/?netwerk=toestel#verbindcode"
+    phone.handler.enforce_csrf_checks = False
     return phone
 
 
@@ -36,7 +40,7 @@ def connect_path(person) -> str:
     return f"/verbind/{ConnectCode.objects.get(registration=person[0]).secret}"
 
 
-def test_connect_code_is_its_own_secret_and_marks_the_phone(anna):
+def test_connect_code_is_its_own_secret(anna):
     registration, token = anna
     phone = Client()
 
@@ -48,23 +52,55 @@ def test_connect_code_is_its_own_secret_and_marks_the_phone(anna):
     assert len(code.secret) >= 26 and code.secret != registration.badge_secret  # ≥ 128 bits, not the badge
     assert code.secret_hash == secret_hash(code.secret)
     assert response.content.decode() == badges.link_qr_svg(f"http://testserver/verbind/{code.secret}")
-    cookie = response.cookies[PHONE_COOKIE]
-    assert cookie["httponly"] is True and cookie["samesite"] == "Lax"
-    assert token not in cookie.value.split(":")[1:]  # signed: value and signature, not a bare token
+    assert PHONE_COOKIE not in response.cookies  # showing the code marks no phone
     # Shown again: the same code.
     phone.get(f"/r/{token}/netwerken/verbindcode.svg")
     assert ConnectCode.objects.count() == 1
+
+
+def test_use_this_phone_marks_it_with_a_signed_cookie(anna):
+    _registration, token = anna
+    phone = phone_of(anna)
+
+    cookie = phone.cookies[PHONE_COOKIE]
+    assert cookie["httponly"] is True and cookie["samesite"] == "Lax"
+    assert token not in cookie.value.split(":")[1:]  # signed: value and signature, not a bare token
+    page = phone.get(f"/r/{token}/?netwerk=toestel").content.decode()
+    assert "Deze telefoon staat nu op uw naam." in page
+    assert "Vergeet deze telefoon" in page and "Gebruik deze telefoon" not in page
+
+
+def test_another_site_cannot_make_a_phone_someone_elses(anna, bram):
+    """Login CSRF: an attacker's page loads /r/<attacker's token>/netwerken/verbindcode.svg as an
+    image, or posts to "Use this phone" without the victim's CSRF token: the victim's phone stays theirs."""
+    victim = phone_of(anna)
+    _attacker, attacker_token = bram
+    signed = victim.cookies[PHONE_COOKIE].value
+    victim.handler.enforce_csrf_checks = True
+
+    image = victim.get(f"/r/{attacker_token}/netwerken/verbindcode.svg", HTTP_SEC_FETCH_SITE="cross-site")
+    assert (image.status_code, PHONE_COOKIE in image.cookies) == (200, False)
+    assert victim.get(f"/r/{attacker_token}/netwerken/dit-toestel/").status_code == 405
+    forged = victim.post(
+        f"/r/{attacker_token}/netwerken/dit-toestel/", HTTP_ORIGIN="https://evil.example", secure=True
+    )
+    assert (forged.status_code, PHONE_COOKIE in forged.cookies) == (403, False)
+    assert victim.cookies[PHONE_COOKIE].value == signed
+
+    victim.handler.enforce_csrf_checks = False
+    victim.post(connect_path(bram))
+    assert [(c.requester, c.recipient) for c in Contact.objects.all()] == [(anna[0], bram[0])]
 
 
 def test_request_accept_and_details_shared_only_then(anna, bram):
     anna_phone, bram_phone = phone_of(anna), phone_of(bram)
 
     ask = bram_phone.get(connect_path(anna)).content.decode()
-    assert "Contactverzoek sturen" in ask
-    assert "Anna" not in ask  # nothing about the other before they accept
+    assert "Een contactverzoek sturen aan Anna Bakker?" in ask  # the name of whom they scanned
+    assert anna[0].email not in ask  # her address once she accepts
 
     sent = bram_phone.post(connect_path(anna), {"note": "Over  burgerberaden"}).content.decode()
-    assert "Uw verzoek is verstuurd" in sent and "Anna" not in sent
+    assert "Uw verzoek aan Anna Bakker is verstuurd" in sent and anna[0].email not in sent
     contact = Contact.objects.get()
     assert (contact.requester, contact.recipient, contact.status, contact.note) == (
         bram[0],
@@ -77,7 +113,8 @@ def test_request_accept_and_details_shared_only_then(anna, bram):
     assert "Bram de Wit" in anna_page and "Wethouder" in anna_page and "Over burgerberaden" in anna_page
     assert bram[0].email not in anna_page
     bram_page = bram_phone.get(f"/r/{bram[1]}/").content.decode()
-    assert "Anna Bakker" not in bram_page and anna[0].email not in bram_page
+    # "Requests you sent" names her; her address only once she accepts.
+    assert "<strong>Anna Bakker</strong> · Verstuurd om" in bram_page and anna[0].email not in bram_page
 
     accepted = anna_phone.post(f"/r/{anna[1]}/contacten/{contact.pk}/accepteren/")
     assert accepted["Location"] == f"/r/{anna[1]}/?netwerk=geaccepteerd#contacten"
@@ -93,7 +130,7 @@ def test_scanning_back_accepts_a_request_the_other_sent(anna, bram):
     bram_phone.post(connect_path(anna))
 
     page = anna_phone.get(connect_path(bram)).content.decode()
-    assert "Deze persoon heeft u al om contact gevraagd." in page
+    assert "Bram de Wit heeft u al om contact gevraagd." in page
     done = anna_phone.post(connect_path(bram)).content.decode()
 
     assert "U bent verbonden." in done and bram[0].email in done

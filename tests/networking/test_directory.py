@@ -7,8 +7,9 @@ import pytest
 from channels.testing import WebsocketCommunicator
 
 from events.models import Municipality, Registration
-from tests.conftest import post_json, registration_payload
-from tests.networking.conftest import attendee
+from networking.models import DirectoryProfile
+from tests.factories import attendee, registration_payload
+from tests.support import post_json
 
 COUNCIL = "krachtige-gemeenteraad"
 RESIDENTS = "inwoners-betrekken"
@@ -33,6 +34,10 @@ def people(event, municipalities) -> dict:
     )
     dirk = attendee(event, "Dirk Left", municipality=municipalities["GM0080"], interests=[RESIDENTS])
     return {"anna": anna, "bram": bram, "carla": carla, "dirk": dirk}
+
+
+def profile_of(registration: Registration) -> DirectoryProfile:
+    return DirectoryProfile.objects.get(registration=registration)
 
 
 def leave(client, token):
@@ -150,7 +155,7 @@ async def test_network_socket_snapshot_shows_no_attendees(people, offers):
     from config.asgi import application
 
     communicator = WebsocketCommunicator(
-        application, "/ws/netwerk/", headers=[(b"origin", b"http://localhost")]
+        application, "/ws/netwerk/", headers=[(b"host", b"localhost"), (b"origin", b"http://localhost")]
     )
     await communicator.connect()
     snapshot = await communicator.receive_json_from(timeout=5)
@@ -162,28 +167,28 @@ def test_leaving_hides_at_once_and_joining_again_shows(client, people):
     anna_token = people["anna"][1]
     bram = people["bram"][0]
 
+    joined_at = profile_of(bram).joined_at
     response = client.post(f"/r/{people['bram'][1]}/netwerken/", {"talk_about": "Raadsbrieven"})
     assert response.status_code == 302
     assert response["Location"] == f"/r/{people['bram'][1]}/?netwerk=opgeslagen#netwerken"
-    joined_at = bram.directory_opt_in_at
-    bram.refresh_from_db()
+    profile = profile_of(bram)
     # The consent record keeps when it was given and says when it was withdrawn; the profile goes.
-    assert (bram.directory_opt_in, bram.directory_opt_in_at, bram.interests, bram.talk_about) == (
+    assert (profile.listed, profile.joined_at, profile.interests, profile.talk_about) == (
         False,
         joined_at,
         [],
         "",
     )
-    assert bram.directory_opt_out_at > joined_at
+    assert profile.left_at > joined_at
     assert "Bram Listed" not in client.get(f"/r/{anna_token}/deelnemers/").content.decode()
 
     client.post(
         f"/r/{people['bram'][1]}/netwerken/",
         {"directory_opt_in": "on", "interests": [SCALING], "talk_about": "  Raads  brieven "},
     )
-    bram.refresh_from_db()
-    assert (bram.directory_opt_in, bram.interests, bram.talk_about) == (True, [SCALING], "Raads brieven")
-    assert bram.directory_opt_in_at > bram.directory_opt_out_at
+    profile = profile_of(bram)
+    assert (profile.listed, profile.interests, profile.talk_about) == (True, [SCALING], "Raads brieven")
+    assert profile.joined_at > profile.left_at
     assert "Bram Listed" in client.get(f"/r/{anna_token}/deelnemers/").content.decode()
 
 
@@ -194,8 +199,7 @@ def test_profile_form_rejects_unknown_themes_and_stores_nothing(client, people):
 
     assert response.status_code == 422
     assert "taart" in response.content.decode()
-    anna.refresh_from_db()
-    assert anna.interests == [COUNCIL, RESIDENTS]
+    assert profile_of(anna).interests == [COUNCIL, RESIDENTS]
 
 
 def test_my_page_shows_the_profile_form_filled_in(client, people):
@@ -275,5 +279,27 @@ def test_registration_form_and_api_take_interests(client, api, programme):
             "privacy": "on",
         },
     )
-    vera = Registration.objects.get(email="vera@example.org")
-    assert (vera.directory_opt_in, vera.interests, vera.talk_about) == (True, [RESIDENTS], "Wijkraden")
+    vera = profile_of(Registration.objects.get(email="vera@example.org"))
+    assert (vera.listed, vera.interests, vera.talk_about) == (True, [RESIDENTS], "Wijkraden")
+
+
+def test_organiser_takes_someone_out_of_the_directory_in_the_admin(client, people, staff_user):
+    staff_user.is_superuser = True
+    staff_user.save()
+    client.force_login(staff_user)
+    anna = profile_of(people["anna"][0])
+
+    page = client.get("/admin/networking/directoryprofile/")
+    assert page.status_code == 200
+    assert "Anna" in page.content.decode()
+    response = client.post(
+        "/admin/networking/directoryprofile/",
+        {"action": "remove_from_directory", "_selected_action": [anna.pk]},
+    )
+
+    assert response.status_code == 302
+    profile = profile_of(people["anna"][0])
+    # As if she left herself: hidden at once, the consent record says when.
+    assert (profile.listed, profile.interests, profile.talk_about) == (False, [], "")
+    assert (profile.joined_at, profile.left_at > anna.joined_at) == (anna.joined_at, True)
+    assert "Anna Listed" not in client.get(f"/r/{people['bram'][1]}/deelnemers/").content.decode()

@@ -11,7 +11,7 @@ from tests.sockets import in_thread
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 
-ORIGIN = (b"origin", b"http://localhost")
+SAME_SITE = [(b"host", b"localhost"), (b"origin", b"http://localhost")]
 
 
 def session_cookie(user) -> bytes:
@@ -21,7 +21,7 @@ def session_cookie(user) -> bytes:
 
 
 async def open_socket(path: str, headers=()):
-    communicator = WebsocketCommunicator(application, path, headers=[ORIGIN, *headers])
+    communicator = WebsocketCommunicator(application, path, headers=[*SAME_SITE, *headers])
     connected, _code = await communicator.connect()
     assert connected is True
     return communicator
@@ -90,6 +90,14 @@ async def test_signup_event_reaches_network_and_dashboard_in_the_agreed_shape(
             "position": 1,
             "created_at": signup.created_at.isoformat(),
         },
+        "map": {
+            "code": "GM0080",
+            "name": "Leeuwarden",
+            "state": "signed-up",
+            "present": 0,
+            "offers": {"ontwikkeltraject": "op de wachtlijst"},
+            "summary": "Leeuwarden: aangemeld voor Ontwikkeltraject (op de wachtlijst)",
+        },
     }
     assert await network.receive_json_from(timeout=5) == expected
     assert await dashboard.receive_json_from(timeout=5) == expected
@@ -120,6 +128,6 @@ async def test_one_event_per_new_signup_and_none_for_a_repeat(event, offers, mun
 
 
 async def test_dashboard_still_refuses_anonymous_visitors(event, offers):
-    communicator = WebsocketCommunicator(application, "/ws/dashboard/", headers=[ORIGIN])
+    communicator = WebsocketCommunicator(application, "/ws/dashboard/", headers=SAME_SITE)
     connected, _code = await communicator.connect()
     assert connected is False

@@ -4,31 +4,27 @@ import pytest
 from django.core import mail
 
 from networking.models import Signup, SignupContact
-from tests.conftest import post_json
-from tests.networking.conftest import make_municipalities
-
-URL = "/api/v1/signups"
-
-
-def payload(**overrides) -> dict:
-    data = {
-        "municipality": "GM0307",
-        "contact_name": "Karin de Griffier",
-        "contact_email": "griffie@amersfoort.example",
-        "offers": ["quick-scan", "netwerk-digitale-democratie"],
-    }
-    data.update(overrides)
-    return data
+from tests.factories import SIGNUP_URL, make_municipalities, signup_payload
+from tests.support import post_json
 
 
 def test_signup_answers_with_the_contract(api, offers, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        response = post_json(api, URL, payload(contact_role="griffier"))
+        response = post_json(api, SIGNUP_URL, signup_payload(contact_role="griffier"))
 
     assert response.status_code == 201
     body = response.json()
-    assert sorted(body) == ["municipality", "offers", "reference"]
+    assert sorted(body) == [
+        "address_verified",
+        "confirmed",
+        "manage_url",
+        "municipality",
+        "offers",
+        "reference",
+    ]
     assert body["reference"].startswith("DIA-") and len(body["reference"]) == 9
+    assert body["manage_url"].startswith("http://testserver/netwerk/aanmelding/")
+    assert (body["address_verified"], body["confirmed"]) == (False, False)
     assert body["municipality"] == {"code": "GM0307", "name": "Amersfoort", "province": "Utrecht"}
     # In the offers' display order, whatever order they were asked in.
     assert [(o["slug"], o["status"], o["position"], o["new"]) for o in body["offers"]] == [
@@ -40,8 +36,10 @@ def test_signup_answers_with_the_contract(api, offers, django_capture_on_commit_
 
 
 def test_offers_list_counts_places(api, offers, municipalities):
-    post_json(api, URL, payload(offers=["quick-scan"]))
-    post_json(api, URL, payload(municipality="GM0363", offers=["quick-scan", "ontwikkeltraject"]))
+    post_json(api, SIGNUP_URL, signup_payload(offers=["quick-scan"]))
+    post_json(
+        api, SIGNUP_URL, signup_payload(municipality="GM0363", offers=["quick-scan", "ontwikkeltraject"])
+    )
 
     body = api.get("/api/v1/offers").json()
 
@@ -58,8 +56,8 @@ def test_full_offer_waitlists_in_order(api, offers, municipalities):
     answers = [
         post_json(
             api,
-            URL,
-            payload(municipality=m.code, contact_email=f"c{i}@x.example", offers=["ontwikkeltraject"]),
+            SIGNUP_URL,
+            signup_payload(municipality=m.code, contact_email=f"c{i}@x.example", offers=["ontwikkeltraject"]),
         )
         for i, m in enumerate(extra)
     ]
@@ -68,47 +66,57 @@ def test_full_offer_waitlists_in_order(api, offers, municipalities):
     assert statuses == [("accepted", None)] * 10 + [("waitlisted", 1), ("waitlisted", 2)]
 
 
-def test_second_contact_joins_the_same_signup(api, offers, municipalities):
-    first = post_json(api, URL, payload(offers=["quick-scan"])).json()
+def test_second_contact_joins_the_same_signup_and_learns_nothing(api, offers, municipalities):
+    post_json(api, SIGNUP_URL, signup_payload(offers=["quick-scan"])).json()
     second = post_json(
         api,
-        URL,
-        payload(
+        SIGNUP_URL,
+        signup_payload(
             contact_name="Wethouder Jansen", contact_email="jansen@amersfoort.example", offers=["quick-scan"]
         ),
     )
 
-    assert second.status_code == 200  # nothing new: the municipality already holds the place
+    assert second.status_code == 202  # the municipality already holds the place
     body = second.json()
-    assert body["reference"] == first["reference"]
-    assert [(o["slug"], o["status"], o["new"]) for o in body["offers"]] == [("quick-scan", "accepted", False)]
+    assert (body["reference"], body["offers"], body["manage_url"]) == (None, [], None)
     signup = Signup.objects.get()
-    assert list(signup.contacts.values_list("name", flat=True)) == ["Karin de Griffier", "Wethouder Jansen"]
+    assert [(c.name, c.admitted_at is None) for c in signup.contacts.all()] == [
+        ("Karin de Griffier", False),
+        ("Wethouder Jansen", True),
+    ]
     assert api.get("/api/v1/offers").json()[1]["taken"] == 1
 
 
 def test_same_contact_twice_is_stored_once(api, offers, municipalities):
-    post_json(api, URL, payload(offers=["quick-scan"]))
-    again = post_json(api, URL, payload(contact_email="GRIFFIE@amersfoort.example", offers=["quick-scan"]))
+    post_json(api, SIGNUP_URL, signup_payload(offers=["quick-scan"]))
+    again = post_json(
+        api, SIGNUP_URL, signup_payload(contact_email="GRIFFIE@amersfoort.example", offers=["quick-scan"])
+    )
 
-    assert again.status_code == 200
+    assert again.status_code == 202  # the same answer whoever asks: an address proves nothing
+    assert again.json()["reference"] is None
     assert SignupContact.objects.count() == 1
 
 
 def test_municipality_keeps_its_waitlist_place_when_asking_again(api, offers, municipalities):
     offers["ontwikkeltraject"].places = 0
     offers["ontwikkeltraject"].save()
-    post_json(api, URL, payload(offers=["ontwikkeltraject"]))
-    post_json(api, URL, payload(municipality="GM0363", offers=["ontwikkeltraject"]))
+    post_json(api, SIGNUP_URL, signup_payload(offers=["ontwikkeltraject"]))
+    post_json(api, SIGNUP_URL, signup_payload(municipality="GM0363", offers=["ontwikkeltraject"]))
 
     again = post_json(
-        api, URL, payload(contact_email="ander@amersfoort.example", offers=["ontwikkeltraject", "quick-scan"])
+        api,
+        SIGNUP_URL,
+        signup_payload(contact_email="ander@amersfoort.example", offers=["ontwikkeltraject", "quick-scan"]),
     )
 
-    assert again.status_code == 201  # quick-scan is new
-    assert [(o["slug"], o["status"], o["position"], o["new"]) for o in again.json()["offers"]] == [
-        ("quick-scan", "accepted", None, True),
-        ("ontwikkeltraject", "waitlisted", 1, False),
+    assert again.status_code == 202  # quick-scan is new, but this person is not accepted yet
+    assert again.json()["offers"] == []
+    assert sorted(
+        Signup.objects.filter(municipality__code="GM0307").values_list("offer__slug", "status")
+    ) == [
+        ("ontwikkeltraject", "waitlisted"),
+        ("quick-scan", "accepted"),
     ]
 
 
@@ -118,7 +126,7 @@ def test_confirmation_email_is_dutch_and_says_what_happened(
     offers["ontwikkeltraject"].places = 0
     offers["ontwikkeltraject"].save()
     with django_capture_on_commit_callbacks(execute=True):
-        body = post_json(api, URL, payload(offers=["quick-scan", "ontwikkeltraject"])).json()
+        body = post_json(api, SIGNUP_URL, signup_payload(offers=["quick-scan", "ontwikkeltraject"])).json()
 
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
@@ -147,7 +155,7 @@ def test_confirmation_email_is_dutch_and_says_what_happened(
     ],
 )
 def test_bad_input_is_422_per_field_and_stores_nothing(api, offers, municipalities, overrides, field):
-    response = post_json(api, URL, payload(**overrides))
+    response = post_json(api, SIGNUP_URL, signup_payload(**overrides))
 
     assert response.status_code == 422
     body = response.json()
@@ -157,22 +165,24 @@ def test_bad_input_is_422_per_field_and_stores_nothing(api, offers, municipaliti
 
 
 def test_several_bad_fields_are_reported_together(api, offers, municipalities):
-    response = post_json(api, URL, payload(municipality="GM9999", offers=["taart"], contact_email="nee"))
+    response = post_json(
+        api, SIGNUP_URL, signup_payload(municipality="GM9999", offers=["taart"], contact_email="nee")
+    )
 
     assert response.status_code == 422
     assert sorted(response.json()["errors"]) == ["contact_email", "municipality", "offers"]
 
 
-def test_malformed_json_is_a_clear_4xx(api, offers):
-    response = api.post(URL, data="{niet json", content_type="application/json")
+def test_malformed_json_is_a_clear_400(api, offers):
+    response = api.post(SIGNUP_URL, data="{niet json", content_type="application/json")
 
-    assert response.status_code in (400, 422)
+    assert (response.status_code, response.json()["code"]) == (400, "bad_request")
     assert Signup.objects.count() == 0
 
 
 def test_ambiguous_name_names_the_candidates(api, offers, municipalities):
     make_municipalities(2)  # Testgemeente 00, Testgemeente 01
-    response = post_json(api, URL, payload(municipality="Testgemeente"))
+    response = post_json(api, SIGNUP_URL, signup_payload(municipality="Testgemeente"))
 
     assert response.status_code == 422
     assert response.json()["errors"]["municipality"] == [
@@ -185,7 +195,7 @@ def test_ambiguous_name_names_the_candidates(api, offers, municipalities):
     "text", ["GM0307", "gm0307", "0307", "Amersfoort", "amersfoort", "Amersfoort (GM0307)"]
 )
 def test_municipality_by_code_or_name(api, offers, municipalities, text):
-    response = post_json(api, URL, payload(municipality=text))
+    response = post_json(api, SIGNUP_URL, signup_payload(municipality=text))
 
     assert response.status_code == 201
     assert response.json()["municipality"]["code"] == "GM0307"

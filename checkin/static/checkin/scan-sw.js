@@ -1,7 +1,7 @@
 // Service worker of the scanner, served at /scan/sw.js (see checkin.scanner_views.service_worker,
 // which puts `SCANNER = {version, shell, page}` above this). It keeps the scanner's shell (page,
-// script, styles, the QR reader's wasm) so that /scan/ also reloads without the network. The API
-// is never cached: the page itself keeps the check-in list and the queue.
+// its ES modules, styles, the QR reader's wasm) so that /scan/ also reloads without the network.
+// The API is never cached: the page itself keeps the check-in list and the queue.
 const CACHE = `dld-scanner-${SCANNER.version}`;
 const PAGE_TIMEOUT = 3000; // bad Wi-Fi: show the cached scanner rather than a blank page
 

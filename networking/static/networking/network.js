@@ -1,46 +1,47 @@
 // Network pages (/netwerk/, /netwerk/muur/): places left per offer and the network's members,
-// live over /ws/netwerk/, and the kiosk's return to an empty form. Without JavaScript the pages
-// still work: the numbers are those of page load, and the kiosk falls back to a meta refresh.
-(() => {
-  const root = document.querySelector(".network-page");
-  if (!root) return;
-  const labels = (document.getElementById("network-labels") || { dataset: {} }).dataset;
+// live over /ws/netwerk/ (events/live-socket.js), and the kiosk's return to an empty form. Without
+// JavaScript the pages still work: the numbers are those of page load, and the kiosk falls back
+// to a meta refresh.
+import { connectLive } from "../events/live-socket.js";
+import { followMap } from "./map.js";
 
-  // Kiosk: nothing typed by one visitor stays on screen for the next.
-  if (root.hasAttribute("data-kiosk")) {
-    const resetUrl = root.dataset.resetUrl;
-    const resetAfter = Number(root.dataset.resetAfter || 0);
-    if (resetAfter > 0) {
-      setTimeout(() => window.location.replace(resetUrl), resetAfter * 1000);
-    }
-    const form = root.querySelector("form.signup-form");
-    if (form) {
-      // A page restored from the back/forward cache would show the previous entry.
-      window.addEventListener("pageshow", (event) => {
-        if (event.persisted) form.reset();
-      });
-      const idle = Number(root.dataset.idleReset || 0) * 1000;
-      if (idle > 0) {
-        let timer = null;
-        const arm = () => {
-          clearTimeout(timer);
-          timer = setTimeout(() => window.location.replace(resetUrl), idle);
-        };
-        for (const type of ["input", "pointerdown", "keydown"]) {
-          document.addEventListener(type, arm, { passive: true });
-        }
-        arm();
-      }
-    }
+const root = document.querySelector(".network-page");
+const labels = (document.getElementById("network-labels") || { dataset: {} }).dataset;
+
+/** Nothing typed by one visitor stays on screen for the next. */
+function resetKiosk() {
+  const resetUrl = root.dataset.resetUrl;
+  const resetAfter = Number(root.dataset.resetAfter || 0);
+  if (resetAfter > 0) {
+    setTimeout(() => window.location.replace(resetUrl), resetAfter * 1000);
   }
+  const form = root.querySelector("form.signup-form");
+  if (!form) return;
+  // A page restored from the back/forward cache would show the previous entry.
+  window.addEventListener("pageshow", (event) => {
+    if (event.persisted) form.reset();
+  });
+  const idle = Number(root.dataset.idleReset || 0) * 1000;
+  if (idle > 0) {
+    let timer = null;
+    const arm = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => window.location.replace(resetUrl), idle);
+    };
+    for (const type of ["input", "pointerdown", "keydown"]) {
+      document.addEventListener(type, arm, { passive: true });
+    }
+    arm();
+  }
+}
 
-  const socketPath = root.dataset.socket;
-  if (!socketPath || !("WebSocket" in window)) return;
+function followLive() {
   const statusLine = document.getElementById("live-status");
   const members = document.getElementById("members");
   const memberCount = document.getElementById("member-count");
   const membersEmpty = document.getElementById("members-empty");
   const networkSlug = root.dataset.networkSlug;
+  const map = followMap(root);
 
   function placesText(offer) {
     if (offer.places === null) return labels.unlimited;
@@ -79,6 +80,7 @@
   const handlers = {
     snapshot(message) {
       for (const offer of message.offers) setOffer(offer);
+      if (map && message.map) map.replaceAll(message.map);
       if (members) {
         members.replaceChildren(...message.members.map(memberItem));
         showCount(message.members.length);
@@ -86,6 +88,7 @@
     },
     signup(message) {
       setOffer(message.offer);
+      if (map && message.map) map.update(message.map);
       if (!members || message.offer.slug !== networkSlug || message.signup.status !== "accepted") return;
       // The snapshot may already hold this member (it joined while the socket connected).
       if (members.children.length < message.offer.taken) {
@@ -104,29 +107,15 @@
     statusLine.textContent = labels[name] || "";
   }
 
-  let retry = 0;
-  let refresher = null;
-  function connect() {
-    const scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
-    const socket = new WebSocket(`${scheme}//${window.location.host}${socketPath}`);
-    setStatus("connecting");
-    socket.addEventListener("open", () => {
-      retry = 0;
-      setStatus("online");
-      clearInterval(refresher);
-      refresher = setInterval(() => socket.send(JSON.stringify({ type: "snapshot" })), 60000);
-    });
-    socket.addEventListener("message", (event) => {
-      const message = JSON.parse(event.data);
-      const handler = handlers[message.type];
-      if (handler) handler(message);
-    });
-    socket.addEventListener("close", () => {
-      clearInterval(refresher);
-      setStatus("offline");
-      retry = Math.min(retry + 1, 6);
-      setTimeout(connect, 500 * 2 ** retry);
-    });
-  }
-  connect();
-})();
+  connectLive({
+    path: root.dataset.socket,
+    handlers,
+    onState: setStatus,
+    refreshEvery: 60000,
+  });
+}
+
+if (root) {
+  if (root.hasAttribute("data-kiosk")) resetKiosk();
+  if (root.dataset.socket) followLive();
+}

@@ -1,0 +1,192 @@
+"""The registration desk: a browser paired as a desk device (or an organiser logged in) with a
+label printer. One scan checks the person in and prints their badge; a reprint and a new badge
+(lost) are a button each. The badge is part of the answer page, printed by the page's script
+(Chromium started with --kiosk-printing prints without a dialog; see README).
+
+Also the attendee's own "I have lost my badge", from the page behind their manage link."""
+
+from functools import wraps
+
+from django.contrib.admin.views.decorators import staff_member_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from checkin import presence, services
+from checkin.errors import CheckinError
+from checkin.forms import DeskWalkInForm
+from checkin.models import BadgePrint, Device, Scan
+from events import audit, badges, selectors
+from events.errors import RegistrationError
+from events.models import Registration
+from events.presence import vouches_for_address
+
+
+def desk_required(view):
+    """A paired desk browser (its cookie), or else an organiser's session. Sets `request.desk`
+    (None for an organiser) and `request.event` (the desk's, or the current one)."""
+    staff_view = staff_member_required(view)
+
+    @wraps(view)
+    def checked(request: HttpRequest, *args, **kwargs):
+        device = presence.paired_device(request)
+        if device is not None and device.kind == Device.Kind.DESK:
+            audit.identify(device=device)
+            request.desk = device
+            request.event = device.event
+            return view(request, *args, **kwargs)
+        request.desk = None
+        request.event = selectors.current_event()
+        return staff_view(request, *args, **kwargs)
+
+    return checked
+
+
+def _actor(request: HttpRequest) -> dict:
+    return {"device": request.desk, "user": None if request.desk else request.user}
+
+
+def _layout(request: HttpRequest) -> str:
+    # The page names a stylesheet after the layout, so an unknown one falls back to the default.
+    layout = request.POST.get("layout") or request.GET.get("layout") or ""
+    return layout if layout in BadgePrint.Layout.values else BadgePrint.Layout.LABEL_62.value
+
+
+def badge_context(registration: Registration) -> dict:
+    workshop = services.first_workshop(registration)
+    return {
+        "registration": registration,
+        "qr_svg": badges.qr_svg(registration.badge_secret),
+        "workshop": workshop,
+    }
+
+
+def _page(request: HttpRequest, status: int = 200, **context) -> HttpResponse:
+    layout = _layout(request)
+    answer = {
+        "error": None,
+        "scan": None,
+        "refused": False,
+        "badge": None,
+        "person": None,
+        "printed_before": None,
+        "reprinted": False,
+        "reissued": False,
+        "walk_in": None,
+        "walk_in_open": False,
+        "walked_in": False,
+        **context,
+    }
+    if answer["walk_in"] is None:
+        answer["walk_in"] = DeskWalkInForm(event=request.event, auto_id="walk-in-%s")
+    # Whom the reprint and new-badge buttons are for.
+    answer["who"] = answer["badge"]["registration"] if answer["badge"] else answer["person"]
+    response = render(
+        request,
+        "checkin/desk.html",
+        {
+            "event": request.event,
+            "desk": request.desk,
+            "layout": layout,
+            "layouts": BadgePrint.Layout.choices,
+            **answer,
+        },
+        status=status,
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@desk_required
+def desk(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        return _page(request)
+    try:
+        answer = services.check_in_and_print(
+            event=request.event,
+            code=request.POST.get("code", ""),
+            layout=_layout(request),
+            **_actor(request),
+        )
+    except CheckinError as error:
+        return _page(request, status=error.status, error=error.message)
+    scan = answer.scan
+    context = {"scan": scan, "refused": not answer.checked_in, "printed_before": answer.printed_before}
+    if answer.printed is not None:
+        context["badge"] = badge_context(scan.registration)
+    elif answer.checked_in:
+        context["person"] = scan.registration
+    return _page(request, **context)
+
+
+@never_cache
+@require_POST
+@desk_required
+def walk_in(request: HttpRequest) -> HttpResponse:
+    """Not registered: register, check in and print in one step (the address counts as proven:
+    the person stands at the desk)."""
+    event = request.event
+    form = DeskWalkInForm(request.POST, event=event, auto_id="walk-in-%s")
+    if not form.is_valid():
+        return _page(request, status=422, walk_in=form, walk_in_open=True)
+    try:
+        answer = services.walk_in(
+            event=event,
+            layout=_layout(request),
+            language=translation.get_language(),
+            proven=vouches_for_address(request, event_id=event.pk),
+            **_actor(request),
+            **form.cleaned_data,
+        )
+    except (CheckinError, RegistrationError) as error:
+        form.add_error(error.field if error.field in form.fields else None, error.message)
+        return _page(request, status=error.status, walk_in=form, walk_in_open=True)
+    return _page(request, scan=answer.scan, badge=badge_context(answer.scan.registration), walked_in=True)
+
+
+def _registration(request: HttpRequest) -> Registration | None:
+    reference = request.POST.get("reference", "").strip().upper()
+    return (
+        Registration.objects.select_related("event", "municipality")
+        .filter(event=request.event, reference=reference, status=Registration.Status.CONFIRMED)
+        .first()
+    )
+
+
+@never_cache
+@require_POST
+@desk_required
+def reprint(request: HttpRequest) -> HttpResponse:
+    """Another print of the badge (reprint), or, `new` set, a new badge for a lost one (reissue)."""
+    registration = _registration(request)
+    if registration is None:
+        return _page(request, status=404, error=Scan.Status.UNKNOWN.label)
+    try:
+        if request.POST.get("new"):
+            registration = services.reissue_badge(
+                registration, layout=_layout(request), **_actor(request)
+            ).registration
+        else:
+            services.reprint_badge(registration, layout=_layout(request), **_actor(request))
+    except (CheckinError, RegistrationError) as error:
+        return _page(request, status=error.status, error=error.message)
+    return _page(
+        request, badge=badge_context(registration), reprinted=True, reissued=bool(request.POST.get("new"))
+    )
+
+
+@never_cache
+@require_POST
+def lost_badge(request: HttpRequest, token: str) -> HttpResponse:
+    """The attendee's own "I have lost my badge" (their manage link): a new badge, the old one void."""
+    registration = selectors.registration_for_token(token)
+    try:
+        services.reissue_badge(registration)
+    except RegistrationError:
+        return redirect("events:manage", token=token)  # cancelled meanwhile: the page says so
+    return redirect(reverse("events:manage", args=[token]) + "?nieuwe-badge=1#badge")

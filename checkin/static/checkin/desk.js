@@ -1,0 +1,26 @@
+// The registration desk: a badge in the answer prints at once (Chromium with --kiosk-printing
+// prints without a dialog), then the field is ready for the next scan. The label chosen is kept
+// in this browser, for every form on the page.
+const code = document.getElementById("desk-code");
+const layout = document.getElementById("desk-layout");
+
+function useLayout(value) {
+  document.querySelectorAll('input[type="hidden"][name="layout"]').forEach((input) => {
+    input.value = value;
+  });
+}
+
+if (layout) {
+  const remembered = window.localStorage.getItem("desk-layout");
+  if (remembered && [...layout.options].some((option) => option.value === remembered)) layout.value = remembered;
+  useLayout(layout.value);
+  layout.addEventListener("change", () => {
+    window.localStorage.setItem("desk-layout", layout.value);
+    useLayout(layout.value);
+  });
+}
+window.addEventListener("afterprint", () => code?.focus());
+if (document.querySelector("[data-autoprint]")) {
+  window.print();
+}
+if (!document.querySelector(".desk-walk-in[open]")) code?.focus();

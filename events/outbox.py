@@ -1,0 +1,278 @@
+"""The outbox. Services queue a message inside their transaction; it is delivered after commit.
+
+A message is queued as (kind, recipient, registration, context) and rendered by the builder
+registered for its kind when it is sent. A failed delivery never touches the registration: the
+row stays in the outbox and is retried with backoff, by each server process's sender thread
+(every minute, see `start_retry_loop`) or by `manage.py send_outbox`. After MAX_ATTEMPTS it
+stays unsent as failed, shown to organisers on the dashboard and in the admin, which can queue
+it again. Builders live with their app (`events.emails`, `networking.emails`).
+"""
+
+import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import timedelta
+from functools import partial
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import close_old_connections, transaction
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone, translation
+
+from events.models import Event, OutboundEmail, Registration
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+# While one sender holds a message, others leave it alone for this long.
+LEASE = timedelta(minutes=5)
+
+Builder = Callable[[OutboundEmail], EmailMultiAlternatives]
+BUILDERS: dict[str, Builder] = {}
+
+
+def builder(kind: str) -> Callable[[Builder], Builder]:
+    def register(function: Builder) -> Builder:
+        BUILDERS[kind] = function
+        return function
+
+    return register
+
+
+def queue(
+    kind: str, *, to: str, registration: Registration | None = None, context: dict | None = None
+) -> OutboundEmail:
+    """Store a message to send once the surrounding transaction commits."""
+    if kind not in BUILDERS:
+        raise ValueError(f"no e-mail builder for {kind!r}")
+    if not to and registration is not None:
+        to = registration.mail_address
+    email = OutboundEmail.objects.create(kind=kind, to=to, registration=registration, context=context or {})
+    after_commit(deliver, email.pk)
+    return email
+
+
+class Sender:
+    """A background thread of this process (mail has one, webhooks their own, so a slow receiver
+    never holds up the mail): rendering, SMTP and POSTs never hold up the request that queued them
+    (under ASGI all sync views of a process share one thread). One thread each, so what is handed
+    over goes out in order. Whatever it has not done when the process stops stays in its rows for
+    the retry loop or `manage.py send_outbox`."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self._executor = self._new_executor()
+        SENDERS.append(self)
+
+    def _new_executor(self) -> ThreadPoolExecutor:
+        return ThreadPoolExecutor(max_workers=1, thread_name_prefix=self.name)
+
+    def submit(self, function: Callable[..., object], *args) -> Future:
+        """Run `function(*args)` in this sender's thread."""
+
+        def run() -> object:
+            try:
+                return function(*args)
+            finally:
+                close_old_connections()
+
+        return self._executor.submit(run)
+
+    def wait(self, timeout: float) -> None:
+        self._executor.submit(lambda: None).result(timeout=timeout)
+
+    def reset(self) -> None:
+        old, self._executor = self._executor, self._new_executor()
+        old.shutdown(wait=True, cancel_futures=True)
+
+
+SENDERS: list[Sender] = []
+_sender = Sender("outbox")
+
+
+def after_commit(function: Callable[..., object], *args, sender: Sender | None = None) -> None:
+    """Run `function(*args)` once the surrounding transaction commits, as EMAIL_DELIVERY says: in the
+    request (inline: deterministic), in `sender`'s thread (thread; the mail's unless said), or not
+    at all (the rows wait for the retry loop or `manage.py send_outbox`)."""
+    if settings.EMAIL_DELIVERY == "inline":
+        transaction.on_commit(lambda: function(*args))
+    elif settings.EMAIL_DELIVERY == "thread":
+        transaction.on_commit(lambda: (sender or _sender).submit(function, *args))
+
+
+def wait_for_sender(timeout: float = 30) -> None:
+    """Return once this process's sender threads have done everything handed to them so far."""
+    for sender in SENDERS:  # the mail's first: its rounds hand work to the others
+        sender.wait(timeout)
+
+
+def reset() -> None:
+    """Fresh sender threads for this process, for tests and for a process that forks (the parent's
+    threads do not exist in the child). An old one finishes what it is sending; what it had not
+    started stays in its rows for the retry loop or `manage.py send_outbox`."""
+    for sender in SENDERS:
+        sender.reset()
+
+
+# Jobs that run in every round of each process's retry loop, after the due mails: things that
+# must happen at a moment without a cron job (seats of unproven addresses released, scheduled
+# mails). Each runs in the mail's sender thread unless it names its own `sender`. Each must be safe
+# in several processes at once (claim its rows with a lock or a conditional update) and idempotent.
+PERIODIC: list[tuple[Callable[[], object], Sender | None]] = []
+
+
+def periodic(job: Callable[[], object], sender: Sender | None = None) -> Callable[[], object]:
+    PERIODIC.append((job, sender))
+    return job
+
+
+def _run_job(job: Callable[[], object]) -> None:
+    try:
+        job()
+    except Exception:  # the database may be away for a moment: the next round tries again
+        logger.warning("periodic job %s failed", job.__qualname__, exc_info=True)
+
+
+def run_periodic() -> None:
+    """Every periodic job once, here (`manage.py send_outbox`); one failing does not stop the others."""
+    for job, _own_sender in PERIODIC:
+        _run_job(job)
+
+
+def _mail_round() -> None:
+    """A round of the mail's sender thread: the due mails, then the periodic jobs without a sender."""
+    try:
+        deliver_due()
+    except Exception:  # the database may be away for a moment: the next round tries again
+        logger.warning("outbox retry round failed", exc_info=True)
+    finally:
+        close_old_connections()
+    for job, own_sender in PERIODIC:
+        if own_sender is None:
+            _run_job(job)
+            close_old_connections()
+
+
+_retry_loop_running = threading.Lock()
+
+
+def start_retry_loop(interval: float | None = None) -> threading.Event | None:
+    """Retry due messages every `interval` seconds (OUTBOX_RETRY_INTERVAL) in this process's sender
+    threads, so no cron job is needed. Safe in every process at once: a message is claimed with a
+    conditional update, so only one sender sends it. Runs once per process (config.asgi starts it);
+    returns an Event that stops it when set, or None when it already runs or the interval is 0."""
+    interval = settings.OUTBOX_RETRY_INTERVAL if interval is None else interval
+    if interval <= 0 or not _retry_loop_running.acquire(blocking=False):
+        return None
+    stop = threading.Event()
+    rounds = [(_sender, _mail_round)] + [
+        (own_sender, partial(_run_job, job)) for job, own_sender in PERIODIC if own_sender is not None
+    ]
+
+    def loop() -> None:
+        running: dict[int, Future] = {}
+        try:
+            while not stop.wait(interval):
+                for number, (sender, round_) in enumerate(rounds):
+                    if number not in running or running[number].done():  # a slow server: no pile-up
+                        running[number] = sender.submit(round_)
+        finally:
+            _retry_loop_running.release()
+
+    threading.Thread(target=loop, name="outbox-retry", daemon=True).start()
+    return stop
+
+
+def _claim(email_id: int) -> bool:
+    """Take a due message for this sender (a conditional update, safe with several senders)."""
+    now = timezone.now()
+    return bool(
+        OutboundEmail.objects.filter(
+            pk=email_id, sent_at__isnull=True, next_attempt_at__lte=now, attempts__lt=MAX_ATTEMPTS
+        ).update(next_attempt_at=now + LEASE, attempts=F("attempts") + 1)
+    )
+
+
+def deliver(email_id: int) -> bool:
+    """Render and send one message. True when it went out; errors are recorded, never raised."""
+    if not _claim(email_id):
+        return False
+    email = OutboundEmail.objects.select_related("registration").get(pk=email_id)
+    try:
+        # In the language the attendee registered in (mails to others: the site's language).
+        language = email.registration.language if email.registration_id else settings.LANGUAGE_CODE
+        with translation.override(language):
+            message = BUILDERS[email.kind](email)
+            message.send()
+    except Exception as error:  # any transport or rendering failure: keep it for a retry
+        backoff = timedelta(minutes=min(2 ** (email.attempts - 1), 60))
+        OutboundEmail.objects.filter(pk=email.pk).update(
+            next_attempt_at=timezone.now() + backoff, last_error=f"{type(error).__name__}: {error}"[:2000]
+        )
+        logger.warning("e-mail %s (%s) not sent, attempt %s", email.pk, email.kind, email.attempts)
+        return False
+    # Secrets in the context are only needed to render; once sent they are not kept.
+    OutboundEmail.objects.filter(pk=email.pk).update(
+        sent_at=timezone.now(), subject=message.subject[:300], context={}, last_error=""
+    )
+    return True
+
+
+def due() -> "list[int]":
+    now = timezone.now()
+    return list(
+        OutboundEmail.objects.filter(
+            Q(sent_at__isnull=True), next_attempt_at__lte=now, attempts__lt=MAX_ATTEMPTS
+        ).values_list("pk", flat=True)[:500]
+    )
+
+
+# Not sent yet and still being tried (also while waiting for the next attempt after an error).
+QUEUED = Q(sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
+# Not sent after MAX_ATTEMPTS: no sender tries again until someone queues it again (`send_again`).
+FAILED = Q(sent_at__isnull=True, attempts__gte=MAX_ATTEMPTS)
+
+
+def queued() -> "QuerySet[OutboundEmail]":
+    return OutboundEmail.objects.filter(QUEUED)
+
+
+def failed() -> "QuerySet[OutboundEmail]":
+    return OutboundEmail.objects.filter(FAILED)
+
+
+def send_again(emails: "QuerySet[OutboundEmail]") -> int:
+    """Queue unsent messages again with a fresh series of attempts (e.g. after the mail server was
+    fixed). Returns how many; the next sender round sends them."""
+    return emails.filter(sent_at__isnull=True).update(attempts=0, next_attempt_at=timezone.now())
+
+
+def deliver_due() -> tuple[int, int]:
+    """Send everything that is due. Returns (sent, failed)."""
+    sent = failed = 0
+    for email_id in due():
+        if deliver(email_id):
+            sent += 1
+        else:
+            failed += 1
+    return sent, failed
+
+
+def message(
+    email: OutboundEmail, *, event: Event, subject: str, text: str, html: str = ""
+) -> EmailMultiAlternatives:
+    """The common envelope for every builder: a reply reaches the event's contact address (the
+    sender is a no-reply address), and mail servers see the message is automatic (RFC 3834), so
+    out-of-office replies stay away."""
+    msg = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        to=[email.to],
+        reply_to=[event.contact_email] if event.contact_email else None,
+        headers={"Auto-Submitted": "auto-generated"},
+    )
+    if html:
+        msg.attach_alternative(html, "text/html")
+    return msg

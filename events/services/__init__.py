@@ -1,0 +1,108 @@
+"""State changes of the core: registrations, their workshop bookings and waitlists, the organisers'
+changes to the programme, walk-ins at the door, and erasure.
+
+Capacity is decided in the database under row locks: the event row serialises registrations
+(event capacity, one registration per e-mail), each workshop row serialises its seats. Locks
+are always taken in the same order (registration, then workshops by id) so changes never
+deadlock. Live events and e-mails go out only after the transaction commits.
+
+One module per concern; every name is importable from `events.services` as well.
+"""
+
+from events.services.addresses import (
+    others_with_address,
+    proof_deadline,
+    registration_for_address_token,
+    release_unproven_seats,
+    resend_confirmation,
+    send_links,
+    verify_address,
+)
+from events.services.api_tokens import (
+    authenticate_api_token,
+    check_api_token,
+    create_api_token,
+    revoke_api_token,
+)
+from events.services.delegations import (
+    add_member,
+    delegation_for_address_token,
+    register_delegation,
+    remove_member,
+    resend_member_link,
+    verify_delegation_address,
+)
+from events.services.erasure import (
+    ERASED_NAME,
+    erase_registration,
+    erased_email,
+    purge_event,
+    scrub_history,
+)
+from events.services.programme import (
+    cancel_workshop,
+    check_workshop_change,
+    reschedule_round,
+    update_workshop,
+    workshops_details_changed,
+)
+from events.services.registration import (
+    REFERENCE_ALPHABET,
+    REFERENCE_PREFIX,
+    cancel_registration,
+    change_workshops,
+    check_one_per_round,
+    make_invitation_code,
+    new_badge_token,
+    new_manage_token,
+    new_read_only_tokens,
+    register,
+    renew_read_only_links,
+    save_changes,
+    unique_reference,
+)
+from events.services.walk_ins import book_walk_in
+
+__all__ = [
+    "ERASED_NAME",
+    "REFERENCE_ALPHABET",
+    "REFERENCE_PREFIX",
+    "add_member",
+    "authenticate_api_token",
+    "book_walk_in",
+    "cancel_registration",
+    "cancel_workshop",
+    "change_workshops",
+    "check_api_token",
+    "check_one_per_round",
+    "check_workshop_change",
+    "create_api_token",
+    "delegation_for_address_token",
+    "erase_registration",
+    "erased_email",
+    "make_invitation_code",
+    "new_badge_token",
+    "new_manage_token",
+    "new_read_only_tokens",
+    "others_with_address",
+    "proof_deadline",
+    "purge_event",
+    "register",
+    "register_delegation",
+    "registration_for_address_token",
+    "release_unproven_seats",
+    "remove_member",
+    "renew_read_only_links",
+    "reschedule_round",
+    "resend_confirmation",
+    "resend_member_link",
+    "revoke_api_token",
+    "save_changes",
+    "scrub_history",
+    "send_links",
+    "unique_reference",
+    "update_workshop",
+    "verify_address",
+    "verify_delegation_address",
+    "workshops_details_changed",
+]

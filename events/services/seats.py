@@ -1,0 +1,167 @@
+"""Seats and waitlists under row locks: the pieces every change of bookings is built from.
+
+Locks are always taken in the same order (the registration, then workshops by id), so two changes
+never wait for each other crosswise. Everything here runs inside the caller's transaction.
+"""
+
+from collections.abc import Iterable
+from functools import partial
+
+from django.db import transaction
+from django.db.models import Count, F
+from django.utils.translation import gettext_lazy as _
+
+from events import live, outbox
+from events.errors import RegistrationError
+from events.models import Booking, Registration, Workshop
+
+
+def lock_registration(registration: Registration, *, allow_cancelled: bool = False) -> Registration:
+    locked = Registration.objects.select_for_update().get(pk=registration.pk)
+    if not allow_cancelled and not locked.is_confirmed:
+        raise RegistrationError("registration_cancelled", _("This registration has been cancelled."))
+    return locked
+
+
+def lock_workshops(ids: Iterable[int], *, whole_rounds: bool = False) -> dict[int, Workshop]:
+    """Lock workshop rows in id order, so two changes never wait for each other crosswise.
+
+    `whole_rounds`: every workshop of their rounds too. A change that frees a seat needs it: the
+    seat may go to someone waiting to swap, whose seat elsewhere in the round frees in turn."""
+    ids = set(ids)
+    if whole_rounds and ids:
+        rounds = Workshop.objects.filter(pk__in=ids).values("round_id")
+        ids |= set(Workshop.objects.filter(round_id__in=rounds).values_list("pk", flat=True))
+    if not ids:
+        return {}
+    workshops = (
+        Workshop.objects.select_for_update(of=("self",))
+        .select_related("round", "room")
+        .filter(pk__in=sorted(ids))
+        .order_by("pk")
+    )
+    return {workshop.pk: workshop for workshop in workshops}
+
+
+def booked_counts(workshop_ids: Iterable[int]) -> dict[int, int]:
+    """Seats taken per workshop (workshops without any are left out)."""
+    return dict(
+        Booking.objects.filter(workshop_id__in=list(workshop_ids), status=Booking.Status.BOOKED)
+        .values_list("workshop_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+
+
+def book(registration: Registration, workshops: list[Workshop], *, swap: bool = False) -> list[Booking]:
+    """Seat the registration in each (locked) workshop, or waitlist it when the room is full.
+    `swap`: places in full workshops to swap to, beside the seat the registration keeps."""
+    if not workshops:
+        return []
+    taken = booked_counts(workshop.pk for workshop in workshops)
+    bookings = []
+    for workshop in workshops:
+        if not workshop.is_bookable:
+            raise RegistrationError(
+                "workshop_unavailable", _("This workshop cannot be booked."), field="workshops", status=422
+            )
+        seat_free = not swap and taken.get(workshop.pk, 0) < workshop.capacity
+        bookings.append(
+            Booking(
+                registration=registration,
+                workshop=workshop,
+                round=workshop.round,
+                status=Booking.Status.BOOKED if seat_free else Booking.Status.WAITLISTED,
+                swap=swap,
+            )
+        )
+    return Booking.objects.bulk_create(bookings)
+
+
+def promote(workshop: Workshop, locked: dict[int, Workshop]) -> list[Booking]:
+    """Give the free seats of a locked workshop to the first in its waitlist, and tell them.
+
+    Someone first in line who waits to swap gets the seat and gives up their seat elsewhere in the
+    round, which goes to the first in line there in turn: `locked` must hold the whole round
+    (`lock_workshops(..., whole_rounds=True)`)."""
+    if workshop.status != Workshop.Status.SCHEDULED:
+        return []
+    promoted = []
+    free = workshop.capacity - booked_counts([workshop.pk]).get(workshop.pk, 0)
+    while free > 0:
+        first = (
+            workshop.bookings.filter(status=Booking.Status.WAITLISTED)
+            .select_related("registration")
+            .order_by("created_at", "pk")
+            .first()
+        )
+        if first is None:
+            break
+        given_up = None
+        if first.swap:
+            given_up = Booking.objects.filter(
+                registration_id=first.registration_id, round_id=first.round_id, swap=False
+            ).first()
+            if given_up is not None:
+                given_up.delete()
+        Booking.objects.filter(pk=first.pk).update(status=Booking.Status.BOOKED, swap=False)
+        first.status, first.swap = Booking.Status.BOOKED, False
+        calendar_changed([first.registration_id])
+        promoted.append(first)
+        free -= 1
+        if given_up is None:
+            tell("seat_granted", [first])
+            continue
+        dropped = in_calendar([given_up])
+        tell("seat_swapped", [first], given_up=given_up.workshop_id, dropped=dropped)
+        if given_up.status == Booking.Status.BOOKED:
+            promoted += promote(locked[given_up.workshop_id], locked)
+    return promoted
+
+
+def settle_swaps(round_ids: Iterable[int]) -> None:
+    """A waitlist place to swap to without a booking left to swap from (the workshop moved to
+    another round) is an ordinary waitlist place."""
+    for swap in Booking.objects.filter(round_id__in=list(round_ids), swap=True):
+        if not Booking.objects.filter(
+            registration_id=swap.registration_id, round_id=swap.round_id, swap=False
+        ).exists():
+            Booking.objects.filter(pk=swap.pk).update(swap=False)
+
+
+def calendar_changed(registration_ids: Iterable[int]) -> None:
+    """These attendees' own calendar items changed: their next calendar outranks the last one."""
+    Registration.objects.filter(pk__in=list(registration_ids)).update(
+        calendar_sequence=F("calendar_sequence") + 1
+    )
+
+
+def in_calendar(bookings: Iterable[Booking]) -> list[int]:
+    """The workshops of these bookings that are in the attendee's calendar (a seat, or a workshop
+    the organisers cancelled, shown as cancelled); a waitlist place is not."""
+    return [
+        booking.workshop_id
+        for booking in bookings
+        if booking.status in (Booking.Status.BOOKED, Booking.Status.WORKSHOP_CANCELLED)
+    ]
+
+
+def tell(kind: str, bookings: Iterable[Booking], **context) -> None:
+    """Queue an e-mail of `kind` about each booking's workshop to its attendee."""
+    for booking in bookings:
+        outbox.queue(
+            kind,
+            to=booking.registration.email,
+            registration=booking.registration,
+            context={"workshop": booking.workshop_id, **context},
+        )
+
+
+def announce_after_commit(
+    *, registrations: Iterable[tuple[int, str]] = (), workshops=(), messages: Iterable[tuple[str, dict]] = ()
+) -> None:
+    """Publish the changes once the transaction commits (never a change that was rolled back):
+    `messages` as they are, events for `registrations` and `workshops` built after the commit."""
+    transaction.on_commit(
+        partial(live.publish_changes, list(messages), list(registrations), sorted(set(workshops)))
+    )
