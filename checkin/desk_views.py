@@ -49,7 +49,8 @@ def _actor(request: HttpRequest) -> dict:
     return {"device": request.desk, "user": None if request.desk else request.user}
 
 
-def _layout(request: HttpRequest) -> str:
+def layout_of(request: HttpRequest) -> str:
+    """The badge layout asked for (desk and tablet alike)."""
     # The page names a stylesheet after the layout, so an unknown one falls back to the default.
     layout = request.POST.get("layout") or request.GET.get("layout") or ""
     return layout if layout in BadgePrint.Layout.values else BadgePrint.Layout.LABEL_62.value
@@ -65,7 +66,7 @@ def badge_context(registration: Registration) -> dict:
 
 
 def _page(request: HttpRequest, status: int = 200, **context) -> HttpResponse:
-    layout = _layout(request)
+    layout = layout_of(request)
     answer = {
         "error": None,
         "scan": None,
@@ -96,7 +97,6 @@ def _page(request: HttpRequest, status: int = 200, **context) -> HttpResponse:
         },
         status=status,
     )
-    response["Cache-Control"] = "no-store"
     return response
 
 
@@ -110,7 +110,7 @@ def desk(request: HttpRequest) -> HttpResponse:
         answer = services.check_in_and_print(
             event=request.event,
             code=request.POST.get("code", ""),
-            layout=_layout(request),
+            layout=layout_of(request),
             **_actor(request),
         )
     except CheckinError as error:
@@ -137,7 +137,7 @@ def walk_in(request: HttpRequest) -> HttpResponse:
     try:
         answer = services.walk_in(
             event=event,
-            layout=_layout(request),
+            layout=layout_of(request),
             language=translation.get_language(),
             proven=vouches_for_address(request, event_id=event.pk),
             **_actor(request),
@@ -169,10 +169,10 @@ def reprint(request: HttpRequest) -> HttpResponse:
     try:
         if request.POST.get("new"):
             registration = services.reissue_badge(
-                registration, layout=_layout(request), **_actor(request)
+                registration, layout=layout_of(request), **_actor(request)
             ).registration
         else:
-            services.reprint_badge(registration, layout=_layout(request), **_actor(request))
+            services.reprint_badge(registration, layout=layout_of(request), **_actor(request))
     except (CheckinError, RegistrationError) as error:
         return _page(request, status=error.status, error=error.message)
     return _page(

@@ -22,7 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from checkin import presence, services
-from checkin.desk_views import badge_context
+from checkin.desk_views import badge_context, layout_of
 from checkin.errors import CheckinError
 from checkin.models import BadgePrint, Device
 from events import audit
@@ -44,19 +44,12 @@ def tablet_required(view):
     def checked(request: HttpRequest, *args, **kwargs):
         device = presence.paired_device(request)
         if device is None or device.kind != Device.Kind.SELF:
-            response = render(request, "checkin/self_checkin.html", {"unpaired": True}, status=403)
-            response["Cache-Control"] = "no-store"
-            return response
+            return render(request, "checkin/self_checkin.html", {"unpaired": True}, status=403)
         audit.identify(device=device)
         request.tablet = device
         return view(request, *args, **kwargs)
 
     return checked
-
-
-def _layout(request: HttpRequest) -> str:
-    layout = request.POST.get("layout") or request.GET.get("layout") or ""
-    return layout if layout in BadgePrint.Layout.values else BadgePrint.Layout.LABEL_62.value
 
 
 def _language(request: HttpRequest) -> str:
@@ -68,7 +61,7 @@ def _language(request: HttpRequest) -> str:
 def _page(
     request: HttpRequest, answer: services.SelfAnswer | None = None, status: int = 200, **context
 ) -> HttpResponse:
-    layout = _layout(request)
+    layout = layout_of(request)
     language = _language(request)
     start_screen = answer is None and context.get("error_code") in (None, *FORM_ERRORS)
     if start_screen:
@@ -102,7 +95,6 @@ def _page(
             },
             status=status,
         )
-    response["Cache-Control"] = "no-store"
     return response
 
 
@@ -115,7 +107,7 @@ def self_checkin(request: HttpRequest) -> HttpResponse:
     try:
         answer = services.self_check_in(
             device=request.tablet,
-            layout=_layout(request),
+            layout=layout_of(request),
             code=request.POST.get("code", ""),
             reference=request.POST.get("reference", ""),
             last_name=request.POST.get("last_name", ""),
@@ -131,7 +123,7 @@ def self_checkin(request: HttpRequest) -> HttpResponse:
 def self_reprint(request: HttpRequest) -> HttpResponse:
     try:
         answer = services.self_reprint(
-            device=request.tablet, proof=request.POST.get("proof", ""), layout=_layout(request)
+            device=request.tablet, proof=request.POST.get("proof", ""), layout=layout_of(request)
         )
     except CheckinError as error:
         return _page(request, status=error.status, error=error.message, error_code=error.code)

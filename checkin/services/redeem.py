@@ -100,6 +100,7 @@ def _decide(
     device,
     user,
     admit: bool = False,
+    queued: bool = False,
 ) -> tuple[str, datetime | None, bool]:
     """(status, first check-in time for already_checked_in, let in as a walk-in)."""
     if registration is None:
@@ -117,8 +118,10 @@ def _decide(
     if registration.checkin_id is None:
         return Scan.Status.OK, None, walk_in
     checkin_id, first_at = registration.checkin_id, registration.checked_in_at
-    if scanned_at < first_at:
+    if queued and scanned_at < first_at:
         # A scan queued offline was made before the check-in on record: that is when they arrived.
+        # Not a live scan: it is dated when it reached us, and one that waited for the lock while
+        # another scanner's went first must not take that check-in over.
         CheckIn.objects.filter(pk=checkin_id).update(checked_in_at=scanned_at, device=device, user=user)
         first_at = scanned_at
     return Scan.Status.ALREADY_CHECKED_IN, first_at, False
@@ -154,7 +157,8 @@ def redeem(
     turns the second insert away, and the first answer is looked up only then.
     """
     now = timezone.now()
-    if scanned_at is None:
+    queued = scanned_at is not None
+    if not queued:
         scanned_at = now
     else:
         # A queued scan keeps the time it was made; a phone clock ahead of ours never dates it later.
@@ -165,7 +169,7 @@ def redeem(
             with transaction.atomic():
                 registration = sql.lock_registration(event, secret, reference, workshop)
                 status, first_checked_in_at, walk_in = _decide(
-                    registration, workshop, scanned_at, device, user, admit
+                    registration, workshop, scanned_at, device, user, admit, queued
                 )
                 if registration is None and secret and (replaced := replaced_badge(event, secret)):
                     # A lost badge's old QR: whose it was and since when it no longer counts.

@@ -25,6 +25,18 @@ def test_twenty_scanners_one_badge_one_ok(event, badge):
     assert Scan.objects.count() == 20
 
 
+def test_the_check_in_records_the_scanner_that_got_ok(event, badge):
+    # Live scans are dated when they reach the server; one that waited for the lock is not "earlier".
+    devices = [create_device(event=event, name=f"Deur {i}")[0] for i in range(20)]
+
+    scans = race(lambda i: redeem(event=event, secret=badge.badge_secret, device=devices[i]), 20)
+
+    winner = next(scan for scan in scans if scan.status == "ok")
+    checkin = CheckIn.objects.get(registration=badge)
+    assert (checkin.device_id, checkin.checked_in_at) == (winner.device_id, winner.scanned_at)
+    assert {scan.first_checked_in_at for scan in scans if scan.status != "ok"} == {winner.scanned_at}
+
+
 def test_one_nonce_uploaded_twenty_times_is_one_scan(event, badge):
     device, _token = create_device(event=event, name="Offline deur")
 
