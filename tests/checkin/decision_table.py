@@ -48,8 +48,8 @@ def build(case: dict, event: Event, n: int) -> Built:
         event=event, label=f"Ronde {n}", starts_at=starts, ends_at=starts + timedelta(hours=1)
     )
 
-    def workshop(slug: str, capacity: int, allow_walk_ins: bool) -> Workshop:
-        room = Room.objects.create(event=event, name=f"Zaal {slug} {n}", capacity=40)
+    def workshop(slug: str, capacity: int, allow_walk_ins: bool, room_places: int = 40) -> Workshop:
+        room = Room.objects.create(event=event, name=f"Zaal {slug} {n}", capacity=room_places)
         return Workshop.objects.create(
             round=round_,
             room=room,
@@ -60,11 +60,20 @@ def build(case: dict, event: Event, n: int) -> Built:
         )
 
     # A full workshop has one seat, taken by the person or by someone else.
-    here = workshop("hier", capacity=10 if case["seats_left"] else 1, allow_walk_ins=case["walk_ins"])
+    here = workshop(
+        "hier",
+        capacity=10 if case["seats_left"] else 1,
+        allow_walk_ins=case["walk_ins"],
+        room_places=1 if case.get("room_full") else 40,
+    )
     elsewhere = workshop("elders", capacity=10, allow_walk_ins=False)
     booking = case["booking"]
     if not case["seats_left"] and booking != "booked":
         _register(event, f"bezetter-{n}", [here])
+    if case.get("room_full"):
+        # Someone with a seat fills the room's one place.
+        inside = _register(event, f"binnen-{n}", [here])
+        assert redeem(event=event, secret=inside.badge_secret, workshop=here).status == "ok"
     if case["registration"] == "unknown":
         return Built(badges.new_secret(), here if case["place"] == "workshop" else None, None)
 
@@ -74,8 +83,12 @@ def build(case: dict, event: Event, n: int) -> Built:
     expected = {"none": [], "waitlisted": [Booking.Status.WAITLISTED]}.get(booking, [Booking.Status.BOOKED])
     assert statuses == expected, f"{case['case']}: bookings {statuses}"
     for place in case["checked_in"]:
+        at_door = place == "workshop"
         scan = redeem(
-            event=event, secret=registration.badge_secret, workshop=here if place == "workshop" else None
+            event=event,
+            secret=registration.badge_secret,
+            workshop=here if at_door else None,
+            admit=at_door and case.get("admit", False),
         )
         assert scan.status == "ok", f"{case['case']}: checking in at {place} gave {scan.status}"
     if case["registration"] == "cancelled":

@@ -12,8 +12,8 @@ from tests.checkin.decision_table import CASE_IDS, CASES, build
 DECIDE = """async ({ module, rows }) => {
   const { decideLocally } = await import(module);
   const scannedAt = new Date().toISOString();
-  return rows.map(({ person, workshop, door }) => {
-    const fromList = decideLocally(person, { workshop, door, scannedAt });
+  return rows.map(({ person, workshop, door, admit }) => {
+    const fromList = decideLocally(person, { workshop, door, scannedAt, admit });
     // The same check-in known only to this phone (made after the list was fetched).
     const listedAt = person && (workshop ? person.workshops_checked_in_at[String(workshop)] : person.checked_in_at);
     let fromMemory = null;
@@ -21,7 +21,7 @@ DECIDE = """async ({ module, rows }) => {
       const before = workshop
         ? { ...person, workshops_checked_in_at: {} }
         : { ...person, checked_in: false, checked_in_at: null };
-      fromMemory = decideLocally(before, { workshop, door, knownAt: listedAt, scannedAt }).status;
+      fromMemory = decideLocally(before, { workshop, door, knownAt: listedAt, scannedAt, admit }).status;
     }
     return { status: fromList.status, walk_in: Boolean(fromList.walkIn), from_memory: fromMemory };
   });
@@ -39,8 +39,9 @@ def test_the_offline_decision_answers_as_the_table_says(event, municipalities, s
             "person": people[row.registration.reference] if row.registration else None,
             "workshop": row.door.pk if row.door else None,
             "door": doors[row.door.pk] if row.door else None,
+            "admit": case.get("admit", False),
         }
-        for row in built
+        for row, case in zip(built, CASES, strict=True)
     ]
     page = anonymous_context.new_page()
     page.goto("/scan/")
