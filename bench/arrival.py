@@ -3,22 +3,25 @@
 The morning of the day: 700 people arrive in the 30 minutes before the opening (simulated time,
 0 = the opening). Arrival curve: triangular on [-30, 0] minutes with its peak 10 minutes before
 the opening, so 83 % arrive in the last 20 minutes (a fixed seed: every run has the same people
-at the same moments). One line for all desks, first come first served, and the next free desk
-takes the first in line.
+at the same moments). One line for all desks and kiosks, first come first served: the next free
+desk takes the first in line, the next free self check-in kiosk the first in line who can use one
+(their QR at hand: 85 % of people, the same seed; the others need the desk).
 
 Per person at a desk: the human part, simulated (greeting, the QR on a phone held up, the badge
 handed over): a service time of 20 s with a spread (normal, sd 5 s, kept within 8..45 s, the same
 seed), then the server part, real: the request the desk page makes when it scans a badge,
 `POST /balie/` (form: the QR's `DLD1:` code and the label layout, with the paired desk's cookie
-and the CSRF token), whose answer is the page with the printable badge. The badge is ready when
-that answer is in. The desks' clock is compressed (`--compress`, default 120: the 30 minutes in
+and the CSRF token), whose answer is the page with the printable badge. At a kiosk the person does
+it alone, slower: 30 s ± 8 s within 15..60 s, then the tablet's real `POST /zelf/` (the same QR,
+with the paired tablet's cookie). The badge is ready when that answer is in. The desks' clock is compressed (`--compress`, default 120: the 30 minutes in
 15 s of real time); the server's answer time counts as it was measured (not scaled), while the
 server gets the desks' requests `--compress` times as fast as the day would: pessimistic.
 
-Figures per number of desks N (2..8, `--desks`): per arrival, in simulated minutes, the wait in
-line (arrival to a desk taking them) and the time to badge (arrival to badge ready) p50/p95/max;
-the server call's latency (real ms) and answers; then the smallest N whose every wait, and whose
-every time to badge, stays under 3 minutes. Server figures in the same run, closed loop, 8
+Figures per setup of D desks and K kiosks (`--stations 8,10,12,14,4+4,…`, `D` or `D+K`): per
+arrival, in simulated minutes, the wait in line (arrival to a desk or kiosk taking them) and the
+time to badge (arrival to badge ready) p50/p95/max; the server calls' latency (real ms) and
+answers; then the smallest number of desks alone, and per number of kiosks, whose every wait, and
+whose every time to badge, stays under 3 minutes. Server figures in the same run, closed loop, 8
 clients, 700 people each: the desk's call (`POST /balie/`) against the scanner's redeem
 (`POST /api/v1/checkin/redeem`) as the baseline: requests/s and p50/p99 ms. Kept in
 bench/results/arrival.json and printed. It measures; it asserts nothing.
@@ -57,7 +60,11 @@ SERVICE_S = 20.0
 SERVICE_SD_S = 5.0
 SERVICE_RANGE_S = (8.0, 45.0)
 MAX_WAIT_MINUTES = 3.0
-DESKS = "2,3,4,5,6,7,8"
+KIOSK_SERVICE_S = 30.0
+KIOSK_SERVICE_SD_S = 8.0
+KIOSK_SERVICE_RANGE_S = (15.0, 60.0)
+KIOSK_SHARE = 0.85  # have their QR at hand and use the kiosk; the others need a desk
+STATIONS = "6,8,9,10,11,12,14,4+2,4+4,6+2,6+4,8+2"
 COMPRESS = 120.0
 SEED = 15
 LAYOUT = "62mm"
@@ -69,9 +76,21 @@ def arrival_seconds(count: int, rng: random.Random) -> list[float]:
     return sorted(rng.triangular(-WINDOW_MINUTES, 0.0, PEAK_MINUTES) * 60 for _ in range(count))
 
 
-def service_seconds(count: int, rng: random.Random) -> list[float]:
-    low, high = SERVICE_RANGE_S
-    return [min(high, max(low, rng.gauss(SERVICE_S, SERVICE_SD_S))) for _ in range(count)]
+def service_seconds(
+    count: int, rng: random.Random, mean: float = SERVICE_S, sd: float = SERVICE_SD_S, within=SERVICE_RANGE_S
+) -> list[float]:
+    low, high = within
+    return [min(high, max(low, rng.gauss(mean, sd))) for _ in range(count)]
+
+
+def parse_stations(text: str) -> list[tuple[int, int]]:
+    """Desks and kiosks per setup: "8,4+2" → [(8, 0), (4, 2)]."""
+    setups = []
+    for part in text.split(","):
+        if part.strip():
+            desks, _plus, kiosks = part.strip().partition("+")
+            setups.append((int(desks), int(kiosks or 0)))
+    return setups
 
 
 def attendees(count: int) -> list[str]:
@@ -98,9 +117,9 @@ def attendees(count: int) -> list[str]:
     return payloads
 
 
-def desk_cookies(count: int) -> list[str]:
-    """A Cookie header per paired desk: its signed device cookie (as pairing sets it) and a CSRF
-    token (the same value goes in the form)."""
+def desk_cookies(count: int, kind: str = "desk") -> list[str]:
+    """A Cookie header per paired desk (or kiosk tablet, `kind` "self"): its signed device cookie
+    (as pairing sets it); the CSRF token is added per request."""
     from django.http import HttpResponse
 
     from checkin import presence
@@ -111,7 +130,7 @@ def desk_cookies(count: int) -> list[str]:
     event = Event.objects.current()
     cookies = []
     for number in range(count):
-        _device, token = create_device(event=event, name=f"Bench balie {number + 1}", kind=Device.Kind.DESK)
+        _device, token = create_device(event=event, name=f"Bench {kind} {number + 1}", kind=Device.Kind(kind))
         response = HttpResponse()
         presence.remember_device(response, token)
         cookies.append(f"{presence.DEVICE_COOKIE}={response.cookies[presence.DEVICE_COOKIE].value}")
@@ -140,9 +159,10 @@ def forget_arrivals() -> None:
 
 
 class Desk:
-    """What one desk's browser sends when it scans a badge."""
+    """What one desk's browser sends when it scans a badge (a kiosk tablet: `path` /zelf/)."""
 
-    def __init__(self, cookie: str):
+    def __init__(self, cookie: str, path: str = "/balie/"):
+        self.path = path
         self.csrf = secrets.token_hex(16)  # 32 characters, as Django's CSRF secret
         self.headers = {
             "Cookie": f"{cookie}; csrftoken={self.csrf}",
@@ -151,7 +171,7 @@ class Desk:
 
     def scan(self, payload: str) -> tuple[str, str, bytes, dict[str, str]]:
         form = urlencode({"csrfmiddlewaretoken": self.csrf, "code": payload, "layout": LAYOUT})
-        return "POST", "/balie/", form.encode(), self.headers
+        return "POST", self.path, form.encode(), self.headers
 
 
 def printed(body: bytes) -> bool:
@@ -172,35 +192,45 @@ def minutes(values: list[float]) -> dict[str, float | None]:
 
 async def morning(
     port: int,
-    count: int,
-    desks: list[Desk],
+    setup: tuple[int, int],
+    stations: dict[str, list[Desk]],
     payloads: list[str],
     arrivals: list[float],
-    services: list[float],
+    services: dict[str, list[float]],
+    kiosk_ok: list[bool],
     compress: float,
 ) -> dict:
-    """The queue in compressed time with `count` desks; the server calls are real."""
+    """The queue in compressed time with `setup` (desks, kiosks); the server calls are real."""
     perf = time.perf_counter
-    line = list(range(len(payloads)))
-    line.reverse()  # pop() takes the first in line
+    desks, kiosks = setup
+    line = list(range(len(payloads)))  # in order of arrival
     first = arrivals[0]
-    clients = [Client([port]) for _ in range(count)]
+    working = [("desk", n) for n in range(desks)] + [("kiosk", n) for n in range(kiosks)]
+    clients = [Client([port]) for _ in working]
     await asyncio.gather(*(client.connections[0].open() for client in clients))
     begin = perf() + 0.1
-    waits, to_badge, latencies, answers = [], [], [], Counter()
+    waits, to_badge, latencies, answers, served = [], [], [], Counter(), Counter()
+    order: list[int] = []  # who each wait and time to badge belongs to
 
     async def until(simulated: float) -> None:
         delay = begin + (simulated - first) / compress - perf()
         if delay > 0:
             await asyncio.sleep(delay)
 
+    def next_person(kind: str) -> int | None:
+        for place, person in enumerate(line):
+            if kind == "desk" or kiosk_ok[person]:
+                return line.pop(place)
+        return None
+
     async def desk(index: int) -> None:
+        kind, number = working[index]
         free = first
-        while line:
-            person = line.pop()
+        while (person := next_person(kind)) is not None:
             start = max(free, arrivals[person])
-            await until(start + services[person])  # the human part
-            method, path, body, headers = desks[index].scan(payloads[person])
+            human = services[kind][person]
+            await until(start + human)  # the human part
+            method, path, body, headers = stations[kind][number].scan(payloads[person])
             sent = perf()
             try:
                 response = await clients[index].request(method, path, body, headers)
@@ -208,24 +238,28 @@ async def morning(
             except Exception as error:  # a broken connection counts, the desk goes on
                 answers[f"error:{type(error).__name__}"] += 1
             latency = perf() - sent
-            free = start + services[person] + latency
+            free = start + human + latency
+            served[kind] += 1
+            order.append(person)
             waits.append(start - arrivals[person])
             to_badge.append(free - arrivals[person])
             latencies.append(latency)
 
     started = perf()
-    await asyncio.gather(*(desk(index) for index in range(count)))
+    await asyncio.gather(*(desk(index) for index in range(len(working))))
     wall = perf() - started
     for client in clients:
         client.close()
     return {
-        "desks": count,
+        "desks": desks,
+        "kiosks": kiosks,
+        "served": dict(sorted(served.items())),
         "wait_min": minutes(waits),
         "time_to_badge_min": minutes(to_badge),
         "every_wait_under_3_min": max(waits) < MAX_WAIT_MINUTES * 60,
         "every_badge_within_3_min": max(to_badge) < MAX_WAIT_MINUTES * 60,
         "last_badge_min_after_opening": round(
-            (max(a + t for a, t in zip(arrivals, to_badge, strict=True))) / 60, 2
+            max(to_badge[n] + arrivals[p] for n, p in enumerate(order)) / 60, 2
         ),
         "server_call_ms": latency_ms(latencies),
         "answers": dict(sorted(answers.items())),
@@ -258,23 +292,34 @@ def desk_answer(body: bytes) -> str:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--arrivals", type=int, default=ARRIVALS)
-    parser.add_argument("--desks", default=DESKS, help="numbers of desks to try, comma-separated")
+    parser.add_argument(
+        "--stations", default=STATIONS, help="setups to try, comma-separated: D desks or D+K desks and kiosks"
+    )
     parser.add_argument("--compress", type=float, default=COMPRESS, help="simulated seconds per real second")
     parser.add_argument("--database", choices=["auto", "sqlite", "postgres"], default="auto")
     args = parser.parse_args(argv)
     database = args.database
     if database == "auto":
         database = "postgres" if postgres_available() else "sqlite"
-    counts = [int(part) for part in args.desks.split(",") if part.strip()]
+    setups = parse_stations(args.stations)
     rng = random.Random(SEED)
     arrivals = arrival_seconds(args.arrivals, rng)
-    services = service_seconds(args.arrivals, rng)
+    services = {
+        "desk": service_seconds(args.arrivals, rng),
+        "kiosk": service_seconds(
+            args.arrivals, rng, KIOSK_SERVICE_S, KIOSK_SERVICE_SD_S, KIOSK_SERVICE_RANGE_S
+        ),
+    }
+    kiosk_ok = [rng.random() < KIOSK_SHARE for _ in range(args.arrivals)]
     report: dict = {
         "arrivals": args.arrivals,
         "arrival_curve": f"triangular on [-{WINDOW_MINUTES:g}, 0] min, peak at {PEAK_MINUTES:g} min (seed {SEED})",
         "arriving_in_last_20_min": round(sum(1 for a in arrivals if a >= -20 * 60) / len(arrivals), 3),
         "service_s": f"normal {SERVICE_S:g} ± {SERVICE_SD_S:g} (sd), within {SERVICE_RANGE_S[0]:g}..{SERVICE_RANGE_S[1]:g}",
-        "service_s_mean": round(sum(services) / len(services), 1),
+        "service_s_mean": round(sum(services["desk"]) / args.arrivals, 1),
+        "kiosk_service_s": f"normal {KIOSK_SERVICE_S:g} ± {KIOSK_SERVICE_SD_S:g} (sd), within {KIOSK_SERVICE_RANGE_S[0]:g}..{KIOSK_SERVICE_RANGE_S[1]:g}",
+        "kiosk_service_s_mean": round(sum(services["kiosk"]) / args.arrivals, 1),
+        "can_use_a_kiosk": round(sum(kiosk_ok) / args.arrivals, 3),
         "compress": args.compress,
         "database": database,
         "processes": 1,
@@ -285,7 +330,13 @@ def main(argv: list[str] | None = None) -> None:
         setup_django(setup)
         try:
             payloads = attendees(args.arrivals)
-            desks = [Desk(cookie) for cookie in desk_cookies(max([*counts, SERVER_CLIENTS]))]
+            most_desks = max([*(desks for desks, _kiosks in setups), SERVER_CLIENTS])
+            most_kiosks = max(kiosks for _desks, kiosks in setups)
+            desks = [Desk(cookie) for cookie in desk_cookies(most_desks)]
+            stations = {
+                "desk": desks,
+                "kiosk": [Desk(cookie, "/zelf/") for cookie in desk_cookies(most_kiosks, "self")],
+            }
             tokens = scanner_tokens(SERVER_CLIENTS)
             with daphnes(setup, setup.app, 1, "/api/v1/openapi.json") as servers:
                 port = servers[0].port
@@ -313,21 +364,28 @@ def main(argv: list[str] | None = None) -> None:
                     "desk_check_in_and_print": desk,
                 }
                 runs = []
-                for count in counts:
+                for counts in setups:
                     runs.append(
-                        asyncio.run(morning(port, count, desks, payloads, arrivals, services, args.compress))
+                        asyncio.run(
+                            morning(
+                                port, counts, stations, payloads, arrivals, services, kiosk_ok, args.compress
+                            )
+                        )
                     )
                     forget_arrivals()
                 report["runs"] = runs
         finally:
             close_db()
             drop_database(setup)
-    report["smallest_desks_every_wait_under_3_min"] = next(
-        (run["desks"] for run in report["runs"] if run["every_wait_under_3_min"]), None
-    )
-    report["smallest_desks_every_badge_within_3_min"] = next(
-        (run["desks"] for run in report["runs"] if run["every_badge_within_3_min"]), None
-    )
+    for figure in ("every_wait_under_3_min", "every_badge_within_3_min"):
+        # Per number of kiosks (0: desks alone), the fewest desks that make it, of those tried.
+        report[f"smallest_desks_{figure}"] = {
+            str(kiosks): min(
+                (run["desks"] for run in report["runs"] if run["kiosks"] == kiosks and run[figure]),
+                default=None,
+            )
+            for kiosks in sorted({run["kiosks"] for run in report["runs"]})
+        }
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "arrival.json").write_text(json.dumps(report, indent=2) + "\n")
     print(json.dumps(report, indent=2))
