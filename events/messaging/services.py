@@ -320,6 +320,13 @@ def opted_out(registration: Registration) -> bool:
     return MessageOptOut.objects.filter(registration=registration).exists()
 
 
+def opted_out_at(registration: Registration):
+    """When they opted out of messages to a group, or None."""
+    return (
+        MessageOptOut.objects.filter(registration=registration).values_list("opted_out_at", flat=True).first()
+    )
+
+
 def opt_out(registration: Registration) -> MessageOptOut:
     """No more non-essential messages to a group; the first moment is kept (idempotent)."""
     with transaction.atomic():
