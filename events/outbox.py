@@ -124,6 +124,11 @@ def reset() -> None:
     """Fresh sender threads for this process, for tests and for a process that forks (the parent's
     threads do not exist in the child). An old one finishes what it is sending; what it had not
     started stays in its rows for the retry loop or `manage.py send_outbox`."""
+    global _timer
+    with _timer_lock:
+        if _timer is not None:
+            _timer.cancel()
+            _timer = None
     for sender in SENDERS:
         sender.reset()
 

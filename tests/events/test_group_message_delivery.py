@@ -81,7 +81,7 @@ def test_resending_sends_only_the_failed_ones_once(
 def test_the_organisers_page_of_a_message_lists_states_and_resends(
     staff_client, event, programme, make_attendee, settings, django_capture_on_commit_callbacks
 ):
-    message, people = mixed_message(
+    message, _people = mixed_message(
         event, programme, make_attendee, settings, django_capture_on_commit_callbacks
     )
     settings.EMAIL_BACKEND = LOCMEM
