@@ -124,11 +124,11 @@ def reset() -> None:
     """Fresh sender threads for this process, for tests and for a process that forks (the parent's
     threads do not exist in the child). An old one finishes what it is sending; what it had not
     started stays in its rows for the retry loop or `manage.py send_outbox`."""
-    global _timer
+    global _timer, _timer_at, _last_throttled
     with _timer_lock:
         if _timer is not None:
             _timer.cancel()
-            _timer = None
+        _timer, _timer_at, _last_throttled = None, None, None
     for sender in SENDERS:
         sender.reset()
 
@@ -264,35 +264,58 @@ def send_again_throttled(emails: "QuerySet[OutboundEmail]") -> int:
 
 _timer_lock = threading.Lock()
 _timer: threading.Timer | None = None
+_timer_at: datetime | None = None
+# When this process's throttled sender last sent: with EMAIL_DELIVERY thread it sends one mail per
+# step at most, also when mails are overdue (a slow server, a restart), so it never bursts.
+_last_throttled: datetime | None = None
 
 
-def _wake_at(moment) -> None:
-    """Have the throttled sender run again at `moment` (a timer, not a sleeping sender)."""
-    global _timer
-    delay = max((moment - timezone.now()).total_seconds(), 0.0)
+def _fire() -> None:
+    global _timer, _timer_at
     with _timer_lock:
-        if _timer is not None and _timer.is_alive():
-            return  # the one waiting wakes earlier or at the same moment (schedules only grow)
-        _timer = threading.Timer(delay, lambda: _throttled_sender.submit(deliver_throttled))
+        _timer, _timer_at = None, None
+    _throttled_sender.submit(deliver_throttled)
+
+
+def _wake_at(moment: datetime) -> None:
+    """Have the throttled sender run again at `moment` (a timer, not a sleeping sender)."""
+    global _timer, _timer_at
+    with _timer_lock:
+        if _timer is not None and _timer_at is not None and _timer_at <= moment:
+            return  # the one waiting wakes earlier or at the same moment
+        if _timer is not None:
+            _timer.cancel()
+        _timer = threading.Timer(max((moment - timezone.now()).total_seconds(), 0.0), _fire)
         _timer.daemon = True
+        _timer_at = moment
         _timer.start()
 
 
 def deliver_throttled() -> tuple[int, int]:
-    """Send the throttled mails that are due, in the order of their moments; with EMAIL_DELIVERY
-    thread, wake again when the next one is due. Returns (sent, failed)."""
+    """Send the throttled mails that are due, in the order of their moments. Returns (sent, failed).
+
+    With EMAIL_DELIVERY thread (and a rate), one mail per step, then a timer wakes the throttled
+    sender when the next is due; otherwise (inline, `send_outbox`) every mail that is due."""
+    global _last_throttled
+    rate = settings.GROUP_MAIL_RATE_PER_MINUTE
+    paced = settings.EMAIL_DELIVERY == "thread" and rate > 0
+    step = timedelta(seconds=60 / rate) if rate > 0 else timedelta(0)
     sent = failed = 0
-    for email_id in due(throttled=True):
+    ready = not paced or _last_throttled is None or timezone.now() >= _last_throttled + step
+    for email_id in (due(throttled=True)[:1] if paced else due(throttled=True)) if ready else []:
         if deliver(email_id):
             sent += 1
         else:
             failed += 1
+        if paced:
+            _last_throttled = timezone.now()
     if settings.EMAIL_DELIVERY == "thread":
-        upcoming = OutboundEmail.objects.filter(
-            QUEUED, kind__in=THROTTLED, next_attempt_at__gt=timezone.now()
-        ).aggregate(first=Min("next_attempt_at"))["first"]
+        upcoming = OutboundEmail.objects.filter(QUEUED, kind__in=THROTTLED).aggregate(
+            first=Min("next_attempt_at")
+        )["first"]
         if upcoming is not None:
-            _wake_at(upcoming)
+            earliest = _last_throttled + step if paced and _last_throttled is not None else timezone.now()
+            _wake_at(max(upcoming, earliest))
     return sent, failed
 
 

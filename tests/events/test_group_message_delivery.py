@@ -2,8 +2,11 @@
 outbox mail's state), the organisers' page of one message, resending only the failed mails, and
 the throttle: group mails get moments GROUP_MAIL_RATE_PER_MINUTE apart, essential mails never wait."""
 
+import itertools
+import time
 from datetime import timedelta
 
+import pytest
 import time_machine
 from django.core import mail
 from django.utils import timezone
@@ -173,3 +176,30 @@ def test_essential_mails_never_wait_behind_group_mails(
     outbox.deliver_due(throttled=False)
     assert OutboundEmail.objects.filter(kind="group_message", sent_at__isnull=True).count() == 2
     assert OutboundEmail.objects.get(pk=essential.pk).sent_at is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_sender_thread_sends_group_mails_at_their_moments(event, programme, make_attendee, settings):
+    for n in range(1, 5):
+        make_attendee(n, programme["raad"])
+    settings.EMAIL_DELIVERY = "thread"
+    settings.GROUP_MAIL_RATE_PER_MINUTE = 300  # one every 0.2 s
+    mail.outbox.clear()
+
+    message = services.send_to_group(event, subject="Een", body="Welkom", audience=Audience())
+    newcomer = make_attendee(5, programme["raad"])  # its confirmation is not held up
+    deadline = time.monotonic() + 15
+    while (
+        GroupMessageRecipient.objects.filter(message=message, email__sent_at__isnull=True).exists()
+        and time.monotonic() < deadline
+    ):
+        time.sleep(0.05)
+    outbox.wait_for_sender()
+
+    sent = sorted(
+        GroupMessageRecipient.objects.filter(message=message).values_list("email__sent_at", flat=True)
+    )
+    gaps = [(later - earlier).total_seconds() for earlier, later in itertools.pairwise(sent)]
+    assert (len(sent), all(gap >= 0.15 for gap in gaps)) == (4, True)
+    confirmation = OutboundEmail.objects.get(registration=newcomer, kind="registration_confirmation")
+    assert confirmation.sent_at < sent[-1]
