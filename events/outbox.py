@@ -265,7 +265,7 @@ def send_again_throttled(emails: "QuerySet[OutboundEmail]") -> int:
 _timer_lock = threading.Lock()
 _timer: threading.Timer | None = None
 _timer_at: datetime | None = None
-# When this process's throttled sender last sent: with EMAIL_DELIVERY thread it sends one mail per
+# When this process's throttled sender last sent: with EMAIL_DELIVERY thread/inline it sends one per
 # step at most, also when mails are overdue (a slow server, a restart), so it never bursts.
 _last_throttled: datetime | None = None
 
@@ -294,11 +294,13 @@ def _wake_at(moment: datetime) -> None:
 def deliver_throttled() -> tuple[int, int]:
     """Send the throttled mails that are due, in the order of their moments. Returns (sent, failed).
 
-    With EMAIL_DELIVERY thread (and a rate), one mail per step, then a timer wakes the throttled
-    sender when the next is due; otherwise (inline, `send_outbox`) every mail that is due."""
+    With EMAIL_DELIVERY thread or inline (and a rate), one mail per step, then a timer wakes the
+    throttled sender thread when the next is due (inline too: a request cannot wait for a whole
+    group, and no retry loop runs); with worker (`send_outbox`), every mail that is due."""
     global _last_throttled
     rate = settings.GROUP_MAIL_RATE_PER_MINUTE
-    paced = settings.EMAIL_DELIVERY == "thread" and rate > 0
+    timed = settings.EMAIL_DELIVERY in ("thread", "inline")
+    paced = timed and rate > 0
     step = timedelta(seconds=60 / rate) if rate > 0 else timedelta(0)
     sent = failed = 0
     ready = not paced or _last_throttled is None or timezone.now() >= _last_throttled + step
@@ -309,7 +311,7 @@ def deliver_throttled() -> tuple[int, int]:
             failed += 1
         if paced:
             _last_throttled = timezone.now()
-    if settings.EMAIL_DELIVERY == "thread":
+    if timed:
         upcoming = OutboundEmail.objects.filter(QUEUED, kind__in=THROTTLED).aggregate(
             first=Min("next_attempt_at")
         )["first"]
