@@ -93,12 +93,7 @@ class ShortCodeForm(forms.Form):
         max_length=20,
         help_text=_("The 8 characters under the QR code, e.g. ABCD-EFGH."),
         widget=forms.TextInput(
-            attrs={
-                "autocapitalize": "characters",
-                "autocomplete": "off",
-                "spellcheck": "false",
-                "autofocus": True,
-            }
+            attrs={"autocapitalize": "characters", "autocomplete": "off", "spellcheck": "false", "autofocus": True}
         ),
     )
 

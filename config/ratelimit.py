@@ -49,12 +49,7 @@ logger = logging.getLogger(__name__)
 
 SECRET_KWARGS = SECRET_PARAMETERS  # the URL parameters that hold a secret (config.accesslog)
 # A delegation counts as one registration request (the per-address budget is sized for a town hall).
-REGISTRATION_VIEWS = {
-    "events:register",
-    "api:create_registration",
-    "events:register_delegation",
-    "api:create_delegation",
-}
+REGISTRATION_VIEWS = {"events:register", "api:create_registration", "events:register_delegation", "api:create_delegation"}
 SIGNUP_VIEWS = {"networking:signup", "api:create_signup"}
 # Views whose secret is in the body, not the URL: only their misses are counted.
 SECRET_BODY_VIEWS = {"api:pair"}
@@ -248,9 +243,7 @@ def count_typed_miss(request: HttpRequest, response: HttpResponse, rule: str) ->
     for name, subject in subjects:
         increment(name, subject, rules[name])
     if new_cookie:
-        set_private_cookie(
-            response, CLIENT_COOKIE, new_cookie, salt=CLIENT_COOKIE_SALT, max_age=CLIENT_COOKIE_SECONDS
-        )
+        set_private_cookie(response, CLIENT_COOKIE, new_cookie, salt=CLIENT_COOKIE_SALT, max_age=CLIENT_COOKIE_SECONDS)
     return response
 
 

@@ -168,6 +168,8 @@ def _current_edition() -> Event | None:
 # Organisers' sockets: the session they were opened with.
 
 
+
+
 def _session_key(scope) -> str | None:
     session = scope.get("session")
     return session.session_key if session is not None else None

@@ -216,13 +216,9 @@ def delegation_confirmation(email: OutboundEmail):
     """To the coordinator: the delegation's link and, for the members they manage (themselves when
     attending, those without an address), the private link and the badge. Members with an address
     of their own get their link in their own mail only."""
-    delegation = Delegation.objects.select_related("event", "municipality").get(
-        pk=email.context["delegation"]
-    )
+    delegation = Delegation.objects.select_related("event", "municipality").get(pk=email.context["delegation"])
     event = delegation.event
-    members = list(
-        delegation.members.filter(status=Registration.Status.CONFIRMED).select_related("delegation")
-    )
+    members = list(delegation.members.filter(status=Registration.Status.CONFIRMED).select_related("delegation"))
     entries = [
         {
             "registration": member,

@@ -179,6 +179,7 @@ class DelegationMemberForm(PersonForm, WorkshopChoiceForm):
     role = forms.ChoiceField(label=_("Role"), choices=[("", "—"), *Role.choices])
 
 
+
 class DelegationForm(PersonForm):
     """The coordinator and their municipality; the members are DelegationMemberForm rows."""
 
@@ -212,9 +213,7 @@ def clean_delegation(data: dict, event: Event) -> dict:
         ]
         members = []
     cleaned_members = []
-    seen = (
-        {form.cleaned_data["email"].lower()} if form.is_valid() and form.cleaned_data["attending"] else set()
-    )
+    seen = {form.cleaned_data["email"].lower()} if form.is_valid() and form.cleaned_data["attending"] else set()
     for index, member in enumerate(members):
         member_form = DelegationMemberForm(data=member, event=event)
         if not member_form.is_valid():
@@ -230,9 +229,7 @@ def clean_delegation(data: dict, event: Event) -> dict:
     if errors:
         raise InvalidInput(errors)
     return {
-        "coordinator": {
-            name: form.cleaned_data[name] for name in ("first_name", "last_name", "email", "role")
-        },
+        "coordinator": {name: form.cleaned_data[name] for name in ("first_name", "last_name", "email", "role")},
         "municipality": form.cleaned_data["municipality"],
         "attending": form.cleaned_data["attending"],
         "members": cleaned_members,
@@ -243,7 +240,9 @@ class DelegationPageForm(DelegationForm):
     """The web form also asks the coordinator to confirm the privacy statement, for everyone they register."""
 
     privacy = forms.BooleanField(
-        label=_("I have read the privacy statement and told the people I register what is kept about them"),
+        label=_(
+            "I have read the privacy statement and told the people I register what is kept about them"
+        ),
         required=True,
         error_messages={"required": _("Please confirm that you have read the privacy statement.")},
     )

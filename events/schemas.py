@@ -267,9 +267,7 @@ def registration_detail_out(registration: Registration, absolute) -> dict:
 
 class WebhookIn(Schema):
     url: str = Field(
-        ...,
-        max_length=max_length(WebhookEndpoint, "url"),
-        description="Where to POST: https (http only with WEBHOOKS_ALLOW_HTTP=1).",
+        ..., max_length=max_length(WebhookEndpoint, "url"), description="Where to POST: https (http only with WEBHOOKS_ALLOW_HTTP=1)."
     )
     events: list[str] = Field(
         ...,
@@ -308,9 +306,7 @@ class DelegationMemberIn(Schema):
 
 class DelegationIn(Schema):
     coordinator: CoordinatorIn
-    municipality: str = Field(
-        description="CBS code, e.g. GM0307.", max_length=max_length(Municipality, "code")
-    )
+    municipality: str = Field(description="CBS code, e.g. GM0307.", max_length=max_length(Municipality, "code"))
     attending: bool = Field(description="The coordinator attends as well (and takes a place).")
     members: list[DelegationMemberIn] = Field(
         max_length=Delegation.MAX_MEMBERS, description="The people the coordinator registers."

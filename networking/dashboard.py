@@ -7,9 +7,7 @@ from networking.schemas import MapEntryOut, OfferStatsOut
 from networking.selectors import map_figures, offers_with_last_signup
 
 for section in (
-    DashboardSection(
-        "offers", list[OfferStatsOut], offers_with_last_signup, "networking/_dashboard_offers.html"
-    ),
+    DashboardSection("offers", list[OfferStatsOut], offers_with_last_signup, "networking/_dashboard_offers.html"),
     DashboardSection("map", list[MapEntryOut], map_figures, "networking/_dashboard_map.html"),
 ):
     SECTIONS.register(section)

@@ -15,9 +15,7 @@ PHONE_COOKIE_AGE = 60 * 60 * 24 * 60
 
 def phone_token(request: HttpRequest) -> str:
     """The manage token of whoever marked this browser as theirs, or ""."""
-    return request.get_signed_cookie(
-        PHONE_COOKIE, default="", salt=PHONE_COOKIE_SALT, max_age=PHONE_COOKIE_AGE
-    )
+    return request.get_signed_cookie(PHONE_COOKIE, default="", salt=PHONE_COOKIE_SALT, max_age=PHONE_COOKIE_AGE)
 
 
 def remember_phone(response: HttpResponse, token: str) -> None:

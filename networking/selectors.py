@@ -358,8 +358,7 @@ def map_drawing(event: Event | None) -> dict:
         )
     columns = offers(event) if event is not None else []
     rows = [
-        {**entry, "cells": [entry["offers"].get(offer["slug"], "–") for offer in columns]}
-        for entry in figures
+        {**entry, "cells": [entry["offers"].get(offer["slug"], "–") for offer in columns]} for entry in figures
     ]
     states = [entry["state"] for entry in figures]
     return {

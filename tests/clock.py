@@ -63,20 +63,7 @@ def clock_lost(hour: int = 9) -> datetime:
     return at(hour, days=-25 * 365)
 
 
-DUTCH_MONTHS = [
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-]
+DUTCH_MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"]
 
 
 def dutch_date(day: date) -> str:

@@ -170,3 +170,4 @@ def test_the_checker_finds_templates_of_other_apps():
         "templates/events/x.html:5: 'checkin:dashboard'",
     ]
     assert template_violations("networking", "t.html", '{% url "events:manage" token %}') == []
+

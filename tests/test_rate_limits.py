@@ -127,9 +127,7 @@ def test_pairing_code_guesses_are_limited(limits, event):
     assert answers == [404] * 5 + [429] * 2
 
 
-def test_a_valid_link_is_not_a_miss_but_one_link_is_limited_per_token(
-    limits, start_of_a_window, make_attendee
-):
+def test_a_valid_link_is_not_a_miss_but_one_link_is_limited_per_token(limits, start_of_a_window, make_attendee):
     attendee = make_attendee()
     phone = from_ip("192.0.2.10")
     answers = [phone.get(f"/r/{attendee.manage_token}/").status_code for _ in range(8)]

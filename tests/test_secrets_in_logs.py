@@ -64,13 +64,7 @@ def test_the_filter_rewrites_request_lines_and_daphnes_details():
     assert RedactSecrets().filter(record) is True
     assert record.getMessage() == "HTTP GET /r/[redacted]/?[redacted] 200"
     line = logging.LogRecord(
-        "django.server",
-        logging.INFO,
-        __file__,
-        1,
-        '"%s" %s %s',
-        (f"GET /badge/{TOKEN}.svg HTTP/1.1", "200", "9"),
-        None,
+        "django.server", logging.INFO, __file__, 1, '"%s" %s %s', (f"GET /badge/{TOKEN}.svg HTTP/1.1", "200", "9"), None
     )
     RedactSecrets().filter(line)
     assert line.getMessage() == '"GET /badge/[redacted].svg HTTP/1.1" 200 9'

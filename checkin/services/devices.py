@@ -191,9 +191,7 @@ def create_devices(
     prefix = prefix.strip()
     numbered = re.compile(rf"^{re.escape(prefix)} (\d+)$")
     with transaction.atomic():
-        names = Device.objects.filter(event=event, name__startswith=f"{prefix} ").values_list(
-            "name", flat=True
-        )
+        names = Device.objects.filter(event=event, name__startswith=f"{prefix} ").values_list("name", flat=True)
         start = max((int(match[1]) for name in names if (match := numbered.match(name))), default=0)
         taken: set[str] = set()
         made = []

@@ -120,7 +120,9 @@ def mail(registration: Registration) -> OutboundEmail:
 def verify(code: str) -> tuple[Registration, list[AttendedSession]] | None:
     """The registration and sessions behind a certificate's code, or None when it is not valid."""
     certificate = (
-        Certificate.objects.select_related("registration__event").filter(code=normalised(code)).first()
+        Certificate.objects.select_related("registration__event")
+        .filter(code=normalised(code))
+        .first()
     )
     if certificate is None:
         return None

@@ -18,9 +18,7 @@ def _query(scope) -> dict[str, list[str]]:
 
 @database_sync_to_async
 def _room(code: str) -> LiveRoom | None:
-    return (
-        LiveRoom.objects.select_related("workshop__room", "workshop__round").filter(code=code.upper()).first()
-    )
+    return LiveRoom.objects.select_related("workshop__room", "workshop__round").filter(code=code.upper()).first()
 
 
 @database_sync_to_async

@@ -6,6 +6,7 @@ closing a poll (which locks it too) waits for votes under way and stores a resul
 can change. Live events go out after the commit (events.room.live).
 """
 
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _

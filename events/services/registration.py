@@ -76,9 +76,7 @@ def give_missing_read_only_tokens() -> int:
     given = 0
     missing = Registration.objects.filter(calendar_token="", erased_at__isnull=True)
     for pk in missing.values_list("pk", flat=True):
-        given += Registration.objects.filter(pk=pk).update(
-            **new_read_only_tokens(), manage_token_opens_feeds=True
-        )
+        given += Registration.objects.filter(pk=pk).update(**new_read_only_tokens(), manage_token_opens_feeds=True)
     return given
 
 

@@ -62,9 +62,7 @@ def test_each_check_in_and_undo_arrives_signed_exactly_once(
     with django_capture_on_commit_callbacks(execute=True):
         undo(event=event, secret=person.badge_secret, device=device, workshop=programme["raad"])
     with django_capture_on_commit_callbacks(execute=True):
-        undo(
-            event=event, secret=person.badge_secret, device=device, workshop=programme["raad"]
-        )  # nothing left
+        undo(event=event, secret=person.badge_secret, device=device, workshop=programme["raad"])  # nothing left
     with django_capture_on_commit_callbacks(execute=True):
         redeem(event=event, secret="not-a-badge", device=device)  # unknown
 
@@ -107,9 +105,7 @@ def test_a_check_in_through_the_api_is_sent_to_the_endpoints_that_want_it_only(
     subscribe(event, registrations_only, ["registration.cancelled"])
     person = make_attendee(1)
     with django_capture_on_commit_callbacks(execute=True):
-        response = post_json(
-            api, "/api/v1/checkin/redeem", {"secret": person.badge_secret}, **scanner_headers
-        )
+        response = post_json(api, "/api/v1/checkin/redeem", {"secret": person.badge_secret}, **scanner_headers)
     with django_capture_on_commit_callbacks(execute=True):
         post_json(api, "/api/v1/checkin/undo", {"secret": person.badge_secret}, **scanner_headers)
 

@@ -54,9 +54,7 @@ def test_the_desk_sends_nothing_without_csrf_for_the_cancelled_or_the_unknown(
     staff_client.get("/dashboard/bevestigingen/")
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        without_token = staff_client.post(
-            "/dashboard/bevestigingen/opnieuw/", {"reference": person.reference}
-        )
+        without_token = staff_client.post("/dashboard/bevestigingen/opnieuw/", {"reference": person.reference})
         for_cancelled = staff_client.post(
             "/dashboard/bevestigingen/opnieuw/",
             {"reference": cancelled.reference, "csrfmiddlewaretoken": csrf_of(staff_client)},
@@ -73,6 +71,4 @@ def test_the_desk_sends_nothing_without_csrf_for_the_cancelled_or_the_unknown(
 def test_the_desk_page_is_for_organisers_only(client, make_attendee):
     person = make_attendee(1)
     assert client.get("/dashboard/bevestigingen/", {"q": "Deelnemer"}).status_code == 302
-    assert (
-        client.post("/dashboard/bevestigingen/opnieuw/", {"reference": person.reference}).status_code == 302
-    )
+    assert client.post("/dashboard/bevestigingen/opnieuw/", {"reference": person.reference}).status_code == 302

@@ -105,11 +105,7 @@ def test_the_life_of_a_device_on_the_dashboard_and_the_scanner(staff_client, api
         ("device.revoked", "Zaal A", "dashboard", "organisator"),
     ]
     changes = [entry[4] for entry in trail()]
-    assert changes[0] == {
-        "name": [None, "Zaal A"],
-        "kind": [None, "scanner"],
-        "workshop": [None, "Sterke Raad"],
-    }
+    assert changes[0] == {"name": [None, "Zaal A"], "kind": [None, "scanner"], "workshop": [None, "Sterke Raad"]}
     assert changes[3] == {"paired_at": [None, audit.json_value(device.paired_at)]}
     assert changes[4] == {"workshop": ["Sterke Raad", None]}
     assert changes[5] == {"revoked_at": [None, audit.json_value(device.revoked_at)]}

@@ -95,9 +95,7 @@ def test_the_dashboard_map_follows_a_signup_live(staff_context, offers):
     page.goto("/dashboard/")
     amsterdam = page.locator('.dashboard-map path[data-code="GM0363"]')
     expect(amsterdam).to_have_attribute("aria-hidden", "true")
-    expect(page.locator("[data-map-socket]")).to_have_attribute(
-        "data-live", "online"
-    )  # it hears the dashboard's socket
+    expect(page.locator("[data-map-socket]")).to_have_attribute("data-live", "online")  # it hears the dashboard's socket
 
     answer = staff_context.request.post(
         "/api/v1/signups",

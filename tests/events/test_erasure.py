@@ -168,12 +168,7 @@ def test_links_and_badge_stop_working(client, api, day, event):
     assert client.get(f"/ical/r/{calendar_token}.ics").status_code == 404
     assert client.get(f"/badge/{badge_token}.svg").status_code == 404
     erased = Registration.objects.get(pk=xanthippe.registration.pk)
-    assert (
-        erased.calendar_token,
-        erased.calendar_token_hash,
-        erased.badge_token,
-        erased.badge_token_hash,
-    ) == (
+    assert (erased.calendar_token, erased.calendar_token_hash, erased.badge_token, erased.badge_token_hash) == (
         "",
         "",
         "",

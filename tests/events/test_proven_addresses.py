@@ -199,7 +199,6 @@ def test_the_resend_page_says_the_same_for_every_address(client, make_attendee):
     registration = make_attendee(1)
     known = client.post("/aanmelden/link/", {"email": registration.email}).content.decode()
     unknown = client.post("/aanmelden/link/", {"email": "nobody@x.example"}).content.decode()
-
     # The CSRF token is masked anew on every page; everything else must be the same.
     def page(html, email):
         return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html).replace(email, "X")

@@ -94,10 +94,7 @@ def test_old_links_with_the_manage_token_work_until_new_links_are_made(client, m
 def test_new_links_only_by_a_post_of_the_attendee(client, make_attendee):
     registration = make_attendee()
     assert client.get(f"/r/{registration.manage_token}/nieuwe-links/").status_code == 405
-    assert (
-        Client(enforce_csrf_checks=True).post(f"/r/{registration.manage_token}/nieuwe-links/").status_code
-        == 403
-    )
+    assert Client(enforce_csrf_checks=True).post(f"/r/{registration.manage_token}/nieuwe-links/").status_code == 403
     assert client.post("/r/onbekend-token-1234567890/nieuwe-links/").status_code == 404
     assert Registration.objects.get().calendar_token == registration.calendar_token
 
@@ -151,13 +148,7 @@ def test_the_migration_gives_every_registration_its_tokens_and_keeps_the_old_lin
     assert Client().get(f"/ical/r/{kept[0].calendar_token}.ics").status_code == 200
 
 
-READ_ONLY_FIELDS = (
-    "calendar_token",
-    "calendar_token_hash",
-    "badge_token",
-    "badge_token_hash",
-    "manage_token_opens_feeds",
-)
+READ_ONLY_FIELDS = ("calendar_token", "calendar_token_hash", "badge_token", "badge_token_hash", "manage_token_opens_feeds")
 
 
 @pytest.mark.django_db(transaction=True)  # flush: on PostgreSQL not inside a test's transaction

@@ -61,9 +61,7 @@ def test_each_shared_place_finds_the_apps_modules():
         ["directory_opt_in", "interests", "talk_about"]
     ]
     labels = [part.model._meta.app_label for part in parts()]
-    assert labels == sorted(
-        labels, key=["auth", "events", "checkin", "networking", "feedback", "certificates"].index
-    )
+    assert labels == sorted(labels, key=["auth", "events", "checkin", "networking", "feedback", "certificates"].index)
 
 
 def test_register_refuses_a_field_no_app_takes_and_stores_nothing(event):

@@ -249,7 +249,9 @@ def test_an_organisers_new_times_for_a_round_survive_a_rerun_and_a_move(db, time
     assert ("Workshopronde 1", event.date, "11:15", "12:15") in local_times(event)
 
 
-def test_months_later_an_edition_people_registered_for_stays_and_a_fresh_one_takes_over(db, time_machine):
+def test_months_later_an_edition_people_registered_for_stays_and_a_fresh_one_takes_over(
+    db, time_machine
+):
     seed(attendees=5)
     first = Event.objects.get()
     services.register(
@@ -371,10 +373,7 @@ def test_production_demo_login_has_the_password_given(db, settings, monkeypatch)
     seed()
 
     organiser = get_user_model().objects.get(username="organisator")
-    assert (
-        organiser.check_password("een-eigen-wachtwoord"),
-        organiser.check_password("lokaledemocratie"),
-    ) == (
+    assert (organiser.check_password("een-eigen-wachtwoord"), organiser.check_password("lokaledemocratie")) == (
         True,
         False,
     )

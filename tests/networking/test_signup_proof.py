@@ -189,7 +189,9 @@ def test_the_address_of_a_proven_registration_proves_nothing_to_whoever_types_it
     assert places("quick-scan") == []
 
 
-def test_a_proven_contacts_address_proves_nothing_and_answers_like_a_strangers(api, offers, municipalities):
+def test_a_proven_contacts_address_proves_nothing_and_answers_like_a_strangers(
+    api, offers, municipalities
+):
     post_json(api, URL, payload(offers=["quick-scan"]))
     prove(Client(), "griffie@amersfoort.example")
 

@@ -14,9 +14,7 @@ pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 
 async def _connect(code: str, query: str = "") -> WebsocketCommunicator:
     communicator = WebsocketCommunicator(
-        application,
-        f"/ws/room/{code}/{query}",
-        headers=[(b"host", b"localhost"), (b"origin", b"http://localhost")],
+        application, f"/ws/room/{code}/{query}", headers=[(b"host", b"localhost"), (b"origin", b"http://localhost")]
     )
     connected, _code = await communicator.connect()
     assert connected is True
