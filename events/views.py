@@ -429,10 +429,8 @@ def register_delegation(request: HttpRequest) -> HttpResponse:
             _show_errors(error.errors, form, members, rows)
         except RegistrationError as error:
             form.add_error(None, error.message)
-    has_errors = (
-        request.method == "POST"
-        and "more" not in request.POST
-        and (form.errors or any(member.errors for member in members))
+    has_errors = request.method == "POST" and "more" not in request.POST and (
+        form.errors or any(member.errors for member in members)
     )
     return render(
         request,
@@ -459,7 +457,9 @@ def delegation(request: HttpRequest, token: str) -> HttpResponse:
     notice = ""
     refused = None  # a remove or resend the service refused: said on the page, as it is now
     adding = "add" in request.POST
-    new_member = DelegationMemberForm(request.POST if adding else None, prefix="new", event=delegation.event)
+    new_member = DelegationMemberForm(
+        request.POST if adding else None, prefix="new", event=delegation.event
+    )
     if adding and new_member.is_valid():
         try:
             services.add_member(delegation, new_member.cleaned_data, language=translation.get_language())
@@ -524,7 +524,5 @@ def verify_delegation(request: HttpRequest, token: str) -> HttpResponse:
             status=error.status,
         )
     return render(
-        request,
-        "events/verify_delegation.html",
-        {"event": delegation.event, "delegation": delegation, "token": token},
+        request, "events/verify_delegation.html", {"event": delegation.event, "delegation": delegation, "token": token}
     )
