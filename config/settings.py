@@ -281,6 +281,10 @@ EMAIL_DELIVERY = os.environ.get("EMAIL_DELIVERY", "thread")
 # With "thread", each process's sender also retries due mails this often (seconds; 0: off, then
 # run `send_outbox` from cron). Several processes may do so at once: a mail is claimed atomically.
 OUTBOX_RETRY_INTERVAL = env_int("OUTBOX_RETRY_INTERVAL", 60)
+# Messages to a group go out no faster than this many mails a minute, across all processes (the
+# mail provider's limit); each mail gets its moment in the outbox. 0: no limit. Mails about one's
+# own registration and bookings never wait behind them.
+GROUP_MAIL_RATE_PER_MINUTE = env_int("GROUP_MAIL_RATE_PER_MINUTE", 600)
 # Webhook endpoints must be https, unless this is set (a receiver on this machine, tests).
 WEBHOOKS_ALLOW_HTTP = env_bool("WEBHOOKS_ALLOW_HTTP", default=False)
 

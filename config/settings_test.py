@@ -18,6 +18,8 @@ TEST_DEFAULTS = {
     "STATIC_MANIFEST": "0",
     # Mail is sent by the request that queued it: a test sees it in the outbox at once.
     "EMAIL_DELIVERY": "inline",
+    # Messages to a group at once too; tests of the throttle set a rate.
+    "GROUP_MAIL_RATE_PER_MINUTE": "0",
     # Every test client is 127.0.0.1; tests/test_rate_limits.py switches the limits on.
     "RATE_LIMITS_ENABLED": "0",
     # Connections close after each request, so that a test database can be dropped.

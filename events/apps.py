@@ -14,4 +14,5 @@ class EventsConfig(AppConfig):
         from events import checks, emails, services, webhooks  # noqa: F401
         from events.announcements import services as announcements  # noqa: F401
         from events.messaging import emails as group_emails  # noqa: F401
+        from events.messaging import privacy as group_privacy  # noqa: F401
         from events.room import privacy  # noqa: F401

@@ -12,13 +12,13 @@ import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import close_old_connections, transaction
-from django.db.models import F, Q, QuerySet
+from django.db import close_old_connections, connection, transaction
+from django.db.models import Case, F, IntegerField, Max, Min, Q, QuerySet, Value, When
 from django.utils import timezone, translation
 
 from events.models import Event, OutboundEmail, Registration
@@ -39,6 +39,17 @@ def builder(kind: str) -> Callable[[Builder], Builder]:
         return function
 
     return register
+
+
+# Kinds sent no faster than settings.GROUP_MAIL_RATE_PER_MINUTE (messages to a group): each is
+# queued with its own moment (`queue_throttled`) and sent by a sender thread of its own, so the mails
+# about one's own registration and bookings never wait behind them.
+THROTTLED: set[str] = set()
+
+
+def throttled(kind: str) -> str:
+    THROTTLED.add(kind)
+    return kind
 
 
 def queue(
@@ -90,6 +101,7 @@ class Sender:
 
 SENDERS: list[Sender] = []
 _sender = Sender("outbox")
+_throttled_sender = Sender("outbox-group")
 
 
 def after_commit(function: Callable[..., object], *args, sender: Sender | None = None) -> None:
@@ -112,6 +124,11 @@ def reset() -> None:
     """Fresh sender threads for this process, for tests and for a process that forks (the parent's
     threads do not exist in the child). An old one finishes what it is sending; what it had not
     started stays in its rows for the retry loop or `manage.py send_outbox`."""
+    global _timer, _timer_at, _last_throttled
+    with _timer_lock:
+        if _timer is not None:
+            _timer.cancel()
+        _timer, _timer_at, _last_throttled = None, None, None
     for sender in SENDERS:
         sender.reset()
 
@@ -144,7 +161,7 @@ def run_periodic() -> None:
 def _mail_round() -> None:
     """A round of the mail's sender thread: the due mails, then the periodic jobs without a sender."""
     try:
-        deliver_due()
+        deliver_due(throttled=False)  # group mails: their own sender (deliver_throttled)
     except Exception:  # the database may be away for a moment: the next round tries again
         logger.warning("outbox retry round failed", exc_info=True)
     finally:
@@ -185,6 +202,125 @@ def start_retry_loop(interval: float | None = None) -> threading.Event | None:
     return stop
 
 
+def _lock_schedule() -> None:
+    """Two processes scheduling group mails at once take turns (PostgreSQL; SQLite writes one at a
+    time anyway), so together they keep to the rate."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [0x6D61696C])
+
+
+def _schedule() -> tuple[datetime, timedelta]:
+    """The moment of the next throttled mail (one step after the last still waiting for its own
+    first attempt, or now) and the step between two."""
+    rate = settings.GROUP_MAIL_RATE_PER_MINUTE
+    now = timezone.now()
+    if rate <= 0:
+        return now, timedelta(0)
+    step = timedelta(seconds=60 / rate)
+    last = OutboundEmail.objects.filter(kind__in=THROTTLED, sent_at__isnull=True, attempts=0).aggregate(
+        last=Max("next_attempt_at")
+    )["last"]
+    return (max(now, last + step) if last is not None else now), step
+
+
+def queue_throttled(kind: str, mails: "list[tuple[str, Registration | None, dict]]") -> "list[OutboundEmail]":
+    """Queue (to, registration, context) mails of a throttled kind, one every 60/rate seconds after
+    the last one already waiting for its moment (in any process), inside the caller's transaction.
+    The moments are stored (`next_attempt_at`): nothing sleeps; the throttled sender sends each
+    when it is due. A rate of 0: no limit."""
+    if kind not in BUILDERS or kind not in THROTTLED:
+        raise ValueError(f"no throttled e-mail builder for {kind!r}")
+    _lock_schedule()
+    start, step = _schedule()
+    emails = OutboundEmail.objects.bulk_create(
+        [
+            OutboundEmail(
+                kind=kind,
+                to=to or (registration.mail_address if registration is not None else ""),
+                registration=registration,
+                context=context,
+                next_attempt_at=start + number * step,
+            )
+            for number, (to, registration, context) in enumerate(mails)
+        ]
+    )
+    after_commit(deliver_throttled, sender=_throttled_sender)
+    return emails
+
+
+def send_again_throttled(emails: "QuerySet[OutboundEmail]") -> int:
+    """`send_again` for throttled mails: each unsent one gets a fresh series of attempts and its own
+    moment after the last one waiting, like `queue_throttled`. Returns how many."""
+    _lock_schedule()
+    ids = list(emails.filter(sent_at__isnull=True).order_by("pk").values_list("pk", flat=True))
+    start, step = _schedule()
+    for number, email_id in enumerate(ids):
+        OutboundEmail.objects.filter(pk=email_id).update(attempts=0, next_attempt_at=start + number * step)
+    if ids:
+        after_commit(deliver_throttled, sender=_throttled_sender)
+    return len(ids)
+
+
+_timer_lock = threading.Lock()
+_timer: threading.Timer | None = None
+_timer_at: datetime | None = None
+# When this process's throttled sender last sent: with EMAIL_DELIVERY thread/inline it sends one per
+# step at most, also when mails are overdue (a slow server, a restart), so it never bursts.
+_last_throttled: datetime | None = None
+
+
+def _fire() -> None:
+    global _timer, _timer_at
+    with _timer_lock:
+        _timer, _timer_at = None, None
+    _throttled_sender.submit(deliver_throttled)
+
+
+def _wake_at(moment: datetime) -> None:
+    """Have the throttled sender run again at `moment` (a timer, not a sleeping sender)."""
+    global _timer, _timer_at
+    with _timer_lock:
+        if _timer is not None and _timer_at is not None and _timer_at <= moment:
+            return  # the one waiting wakes earlier or at the same moment
+        if _timer is not None:
+            _timer.cancel()
+        _timer = threading.Timer(max((moment - timezone.now()).total_seconds(), 0.0), _fire)
+        _timer.daemon = True
+        _timer_at = moment
+        _timer.start()
+
+
+def deliver_throttled() -> tuple[int, int]:
+    """Send the throttled mails that are due, in the order of their moments. Returns (sent, failed).
+
+    With EMAIL_DELIVERY thread or inline (and a rate), one mail per step, then a timer wakes the
+    throttled sender thread when the next is due (inline too: a request cannot wait for a whole
+    group, and no retry loop runs); with worker (`send_outbox`), every mail that is due."""
+    global _last_throttled
+    rate = settings.GROUP_MAIL_RATE_PER_MINUTE
+    timed = settings.EMAIL_DELIVERY in ("thread", "inline")
+    paced = timed and rate > 0
+    step = timedelta(seconds=60 / rate) if rate > 0 else timedelta(0)
+    sent = failed = 0
+    ready = not paced or _last_throttled is None or timezone.now() >= _last_throttled + step
+    for email_id in (due(throttled=True)[:1] if paced else due(throttled=True)) if ready else []:
+        if deliver(email_id):
+            sent += 1
+        else:
+            failed += 1
+        if paced:
+            _last_throttled = timezone.now()
+    if timed:
+        upcoming = OutboundEmail.objects.filter(QUEUED, kind__in=THROTTLED).aggregate(
+            first=Min("next_attempt_at")
+        )["first"]
+        if upcoming is not None:
+            earliest = _last_throttled + step if paced and _last_throttled is not None else timezone.now()
+            _wake_at(max(upcoming, earliest))
+    return sent, failed
+
+
 def _claim(email_id: int) -> bool:
     """Take a due message for this sender (a conditional update, safe with several senders)."""
     now = timezone.now()
@@ -220,13 +356,17 @@ def deliver(email_id: int) -> bool:
     return True
 
 
-def due() -> "list[int]":
+def due(throttled: bool | None = None) -> "list[int]":
+    """Ids of the mails due now, essential ones first. `throttled`: only those (True), none of
+    those (False), or all (None)."""
     now = timezone.now()
-    return list(
-        OutboundEmail.objects.filter(
-            Q(sent_at__isnull=True), next_attempt_at__lte=now, attempts__lt=MAX_ATTEMPTS
-        ).values_list("pk", flat=True)[:500]
+    found = OutboundEmail.objects.filter(
+        Q(sent_at__isnull=True), next_attempt_at__lte=now, attempts__lt=MAX_ATTEMPTS
     )
+    if throttled is not None:
+        found = found.filter(kind__in=THROTTLED) if throttled else found.exclude(kind__in=THROTTLED)
+    order = Case(When(kind__in=THROTTLED, then=Value(1)), default=Value(0), output_field=IntegerField())
+    return list(found.order_by(order, "next_attempt_at", "pk").values_list("pk", flat=True)[:500])
 
 
 # Not sent yet and still being tried (also while waiting for the next attempt after an error).
@@ -249,10 +389,10 @@ def send_again(emails: "QuerySet[OutboundEmail]") -> int:
     return emails.filter(sent_at__isnull=True).update(attempts=0, next_attempt_at=timezone.now())
 
 
-def deliver_due() -> tuple[int, int]:
-    """Send everything that is due. Returns (sent, failed)."""
+def deliver_due(throttled: bool | None = None) -> tuple[int, int]:
+    """Send everything that is due (`throttled` as for `due`). Returns (sent, failed)."""
     sent = failed = 0
-    for email_id in due():
+    for email_id in due(throttled):
         if deliver(email_id):
             sent += 1
         else:
@@ -276,3 +416,6 @@ def message(
     if html:
         msg.attach_alternative(html, "text/html")
     return msg
+
+
+periodic(deliver_throttled, sender=_throttled_sender)

@@ -26,6 +26,7 @@ from events.forms import (
     clean_delegation,
 )
 from events.links import absolute_url, badge_image_path, calendar_path, webcal_url
+from events.messaging import services as messaging
 from events.models import Delegation, Event, Registration, Theme, Workshop
 from events.presence import vouches_for_address
 
@@ -199,6 +200,8 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
             "rounds": _rounds_with_choice(registration.event, request.POST if form.is_bound else current),
             "token": token,
             "panels": list(ATTENDEE_PANELS),
+            "messages_opted_out": messaging.opted_out_at(registration),
+            "messages_changed": "berichten" in request.GET,
             "welcome": "welkom" in request.GET,
             "changed": "gewijzigd" in request.GET,
             "verified": "bevestigd" in request.GET,

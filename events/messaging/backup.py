@@ -1,6 +1,12 @@
-"""Messages to a group in a backup of an edition (events.backup)."""
+"""Messages to a group in a backup of an edition (events.backup): the messages, who each went to
+(with their outbox mail) and who opted out of messages."""
 
 from events.backup import part
-from events.messaging.models import GroupMessage
+from events.messaging.models import GroupMessage, GroupMessageRecipient, MessageOptOut
 
 part(GroupMessage, lambda event: GroupMessage.objects.filter(event=event).order_by("pk"))
+part(
+    GroupMessageRecipient,
+    lambda event: GroupMessageRecipient.objects.filter(message__event=event).order_by("pk"),
+)
+part(MessageOptOut, lambda event: MessageOptOut.objects.filter(registration__event=event).order_by("pk"))

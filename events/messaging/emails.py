@@ -1,14 +1,20 @@
 """The mail of a message to a group: the organisers' text inside the attendee's usual mail (their
-language, their programme and private link)."""
+language, their programme and private link), with a one-click opt-out (a footer link and the
+List-Unsubscribe header of RFC 8058)."""
 
 from django.urls import reverse
 from django.utils import translation
 
 from events import emails, outbox
 from events.links import absolute_url
+from events.messaging import formatting
 from events.messaging.models import GroupMessage
-from events.messaging.services import KIND
+from events.messaging.services import KIND, opt_out_token
 from events.models import OutboundEmail
+
+
+def opt_out_url(registration) -> str:
+    return absolute_url(reverse("messaging:opt_out", args=[opt_out_token(registration)]))
 
 
 @outbox.builder(KIND)
@@ -17,17 +23,32 @@ def group_message(email: OutboundEmail):
         subject, body = email.context["subject"], email.context["body"]
         # A test shows the sample's programme, never their private links.
         site = absolute_url(reverse("events:home"))
-        links = {"manage_url": site, "ics_url": site}
+        links = {"manage_url": site, "ics_url": site, "opt_out_url": site}
         subject = f"[TEST] {subject}"
+        unsubscribe = ""
     else:
         message = GroupMessage.objects.get(pk=email.context["message"])
-        subject, body, links = message.subject, message.body, {}
-    paragraphs = [paragraph.strip() for paragraph in body.split("\n\n") if paragraph.strip()]
-    return emails.compose(email, "group_message", subject, calendar=False, paragraphs=paragraphs, **links)
+        subject, body = message.subject, message.body
+        unsubscribe = opt_out_url(email.registration)
+        links = {"opt_out_url": unsubscribe}
+    mail = emails.compose(
+        email,
+        "group_message",
+        subject,
+        calendar=False,
+        body_html=formatting.to_html(body),
+        body_text=formatting.to_text(body),
+        **links,
+    )
+    if unsubscribe:
+        mail.extra_headers["List-Unsubscribe"] = f"<{unsubscribe}>"
+        mail.extra_headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    return mail
 
 
-def sample_text(registration, *, subject: str, body: str) -> str:
-    """The plain text of the test mail for `registration`, in their language: the page's sample."""
+def sample(registration, *, subject: str, body: str) -> tuple[str, str]:
+    """The plain text of the test mail for `registration`, in their language, and the message's
+    own part as HTML: the page's sample for one recipient."""
     email = OutboundEmail(
         kind=KIND,
         to=registration.email,
@@ -35,4 +56,4 @@ def sample_text(registration, *, subject: str, body: str) -> str:
         context={"subject": subject, "body": body, "test": True},
     )
     with translation.override(registration.language):
-        return group_message(email).body
+        return group_message(email).body, formatting.to_html(body)

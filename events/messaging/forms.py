@@ -1,9 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from events.messaging import audiences
 from events.messaging.models import BODY_MAX_LENGTH, SUBJECT_MAX_LENGTH
 from events.messaging.services import Audience
-from events.models import Municipality, Role, Workshop
+from events.models import Delegation, Municipality, Province, Role, Round, Workshop
 
 CHECKED_IN = [("", _("Everyone")), ("yes", _("Checked in")), ("no", _("Not checked in"))]
 
@@ -15,8 +16,14 @@ class GroupMessageForm(forms.Form):
         max_length=BODY_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_(
-            "Plain text; an empty line starts a new paragraph. Each person's mail adds their programme and private link."
+            'An empty line starts a new paragraph; **bold**; lines starting with "- " make a list; '
+            "https:// addresses become links. Each person's mail adds their programme and private link."
         ),
+    )
+    practical = forms.BooleanField(
+        label=_("Practical: about their bookings"),
+        required=False,
+        help_text=_("Also reaches those who opted out of messages. Only for news about their own programme."),
     )
     workshop = forms.ModelChoiceField(
         label=_("Has a seat in"),
@@ -30,12 +37,27 @@ class GroupMessageForm(forms.Form):
         required=False,
         empty_label=_("No matter"),
     )
+    round = forms.ModelChoiceField(
+        label=_("Has a seat in a workshop of"),
+        queryset=Round.objects.none(),
+        required=False,
+        empty_label=_("Any round"),
+    )
     role = forms.ChoiceField(label=_("Role"), choices=[("", _("Any role")), *Role.choices], required=False)
     municipality = forms.ModelChoiceField(
         label=_("Municipality"),
         queryset=Municipality.objects.order_by("name"),
         required=False,
         empty_label=_("Any municipality"),
+    )
+    province = forms.ChoiceField(
+        label=_("Province"), choices=[("", _("Any province")), *Province.choices], required=False
+    )
+    delegation = forms.ModelChoiceField(
+        label=_("Member of the delegation"),
+        queryset=Delegation.objects.none(),
+        required=False,
+        empty_label=_("Any delegation"),
     )
     checked_in = forms.ChoiceField(label=_("At the entrance"), choices=CHECKED_IN, required=False)
     # The number of recipients the organiser saw: sending to another number shows the preview again.
@@ -49,13 +71,35 @@ class GroupMessageForm(forms.Form):
         )
         self.fields["workshop"].queryset = workshops
         self.fields["waitlisted"].queryset = workshops
+        self.fields["round"].queryset = Round.objects.filter(event=event, kind=Round.Kind.WORKSHOPS)
+        self.fields["delegation"].queryset = Delegation.objects.filter(event=event).select_related(
+            "municipality"
+        )
+        self.fields["delegation"].label_from_instance = lambda delegation: (
+            f"{delegation.municipality.name} ({delegation.full_name}, {delegation.reference})"
+        )
+        # Filters other apps add (networking's offers), one choice each.
+        self.extra_keys = []
+        for item in audiences.FILTERS:
+            name = f"extra_{item.key}"
+            self.fields[name] = forms.ChoiceField(
+                label=item.label, choices=[("", item.empty_label), *item.choices(event)], required=False
+            )
+            self.extra_keys.append((item.key, name))
+
+    def extra_fields(self):
+        return [self[name] for _key, name in self.extra_keys]
 
     def audience(self) -> Audience:
         data = self.cleaned_data
         return Audience(
             workshop=data["workshop"].pk if data["workshop"] else None,
             waitlisted=data["waitlisted"].pk if data["waitlisted"] else None,
+            round=data["round"].pk if data["round"] else None,
             role=data["role"],
             municipality=data["municipality"].pk if data["municipality"] else "",
+            province=data["province"],
+            delegation=data["delegation"].pk if data["delegation"] else None,
             checked_in={"yes": True, "no": False}.get(data["checked_in"]),
+            extra=tuple((key, data[name]) for key, name in self.extra_keys if data[name]),
         )

@@ -4,4 +4,10 @@ from events.messaging import views
 
 app_name = "messaging"
 
-urlpatterns = [path("dashboard/berichten/", views.compose, name="compose")]
+urlpatterns = [
+    path("dashboard/berichten/", views.compose, name="compose"),
+    path("dashboard/berichten/<int:pk>/", views.detail, name="detail"),
+    path("dashboard/berichten/<int:pk>/opnieuw/", views.resend, name="resend"),
+    path("berichten/afmelden/<str:token>/", views.opt_out, name="opt_out"),
+    path("r/<slug:token>/berichten/", views.preferences, name="preferences"),
+]

@@ -3,17 +3,19 @@
 import uuid
 
 from django.contrib.admin.views.decorators import staff_member_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 
 from events import selectors
 from events.errors import InvalidInput
-from events.messaging import services
-from events.messaging.emails import sample_text
+from events.messaging import formatting, services
+from events.messaging.emails import sample
 from events.messaging.forms import GroupMessageForm
 from events.messaging.models import GroupMessage
 
@@ -48,9 +50,10 @@ def compose(request: HttpRequest) -> HttpResponse:
                     expected=form.cleaned_data["expected"],
                     by=request.user,
                     submission=form.cleaned_data["submission"],
+                    practical=form.cleaned_data["practical"],
                 )
                 if outcome.sent is not None:
-                    return redirect(reverse("messaging:compose") + f"?verzonden={outcome.sent.pk}")
+                    return redirect(reverse("messaging:detail", args=[outcome.sent.pk]) + "?verzonden=1")
                 if outcome.test_sent:
                     context["notice"] = _("A test is on its way to %(address)s.") % {
                         "address": request.user.email
@@ -65,13 +68,79 @@ def compose(request: HttpRequest) -> HttpResponse:
                 if not form.data.get("submission"):
                     form.data["submission"] = str(uuid.uuid4())
                 context["count"] = outcome.count
-                context["sample"] = (
-                    sample_text(outcome.first, subject=subject, body=body)
-                    if outcome.first is not None
-                    else ""
-                )
+                context["left_out"] = outcome.left_out
+                if outcome.first is not None:
+                    context["sample"], context["sample_html"] = sample(
+                        outcome.first, subject=subject, body=body
+                    )
             except InvalidInput as error:
                 for field, errors in error.errors.items():
                     for message in errors:
                         form.add_error(field if field in form.fields else None, message)
     return render(request, "events/messaging/compose.html", context, status=status)
+
+
+@never_cache
+@staff_member_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One message sent: how many are queued, sent and failed, and each recipient's state."""
+    event = selectors.current_event()
+    message = get_object_or_404(GroupMessage, event=event, pk=pk)
+    context = {
+        "event": event,
+        "delivery": services.delivery(message),
+        "body_html": formatting.to_html(message.body),
+    }
+    if "verzonden" in request.GET:
+        context["notice"] = ngettext("Sent to %(n)d person.", "Sent to %(n)d people.", message.recipients) % {
+            "n": message.recipients
+        }
+    resent = request.GET.get("opnieuw", "")
+    if resent.isdigit():
+        context["notice"] = ngettext(
+            "%(n)d failed mail queued again.", "%(n)d failed mails queued again.", int(resent)
+        ) % {"n": int(resent)}
+    return render(request, "events/messaging/detail.html", context)
+
+
+@require_POST
+@staff_member_required
+def resend(request: HttpRequest, pk: int) -> HttpResponse:
+    message = get_object_or_404(GroupMessage, event=selectors.current_event(), pk=pk)
+    count = services.resend_failed(message)
+    return redirect(reverse("messaging:detail", args=[message.pk]) + f"?opnieuw={count}")
+
+
+@csrf_exempt  # the one-click POST of a mail program (RFC 8058) carries no CSRF token
+@never_cache
+def opt_out(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in a message to a group: GET asks, POST (the button, or the mail program's
+    one-click POST) opts out. It opens nothing else of the registration."""
+    registration = services.registration_for_opt_out(token)
+    if registration is None:
+        raise Http404
+    done = False
+    if request.method == "POST":
+        services.opt_out(registration)
+        done = True
+    elif request.method != "GET":
+        return HttpResponse(status=405)
+    return render(
+        request,
+        "events/messaging/opt_out.html",
+        {"event": registration.event, "token": token, "done": done or services.opted_out(registration)},
+    )
+
+
+@require_POST
+def preferences(request: HttpRequest, token: str) -> HttpResponse:
+    """The attendee's own page: opt out of messages to a group, or in again."""
+    registration = selectors.registration_for_token(token)
+    choice = request.POST.get("messages", "")
+    if choice == "off":
+        services.opt_out(registration)
+    elif choice == "on":
+        services.opt_in(registration)
+    else:
+        return HttpResponse(_("Choose whether you want messages."), status=400, content_type="text/plain")
+    return redirect(reverse("events:manage", args=[token]) + "?berichten=1#berichten")

@@ -175,7 +175,7 @@ def test_the_organisers_page_previews_tests_and_sends(
     with django_capture_on_commit_callbacks(execute=True):
         again = staff_client.post("/dashboard/berichten/", {**form, "action": "send", "expected": "2"})
     assert (again.status_code, GroupMessage.objects.count(), len(mail.outbox)) == (302, 1, 3)
-    assert (sent.status_code, sent["Location"]) == (302, f"/dashboard/berichten/?verzonden={message.pk}")
+    assert (sent.status_code, sent["Location"]) == (302, f"/dashboard/berichten/{message.pk}/?verzonden=1")
     assert sorted(m.to[0] for m in mail.outbox[1:]) == ["deelnemer1@x.example", "deelnemer2@x.example"]
     assert [(action, door, actor) for action, _o, door, actor, _c in trail(action="group_message.sent")] == [
         ("group_message.sent", "dashboard", "organisator")
