@@ -41,8 +41,11 @@ from events.services.erasure import (
 )
 from events.services.programme import (
     cancel_workshop,
+    StaleVersion,
     check_workshop_change,
+    move_workshop,
     reschedule_round,
+    swap_workshops,
     update_workshop,
     workshops_details_changed,
 )
@@ -75,7 +78,10 @@ __all__ = [
     "change_workshops",
     "check_api_token",
     "check_one_per_round",
+    "StaleVersion",
     "check_workshop_change",
+    "move_workshop",
+    "swap_workshops",
     "create_api_token",
     "delegation_for_address_token",
     "erase_registration",
