@@ -58,7 +58,7 @@ class ChangeIn(Schema):
     version: int = Field(ge=0, le=2**31 - 1)
     room: ObjectId | None = None
     round: ObjectId | None = None
-    capacity: int | None = Capacity
+    capacity: int | None = Field(None, ge=1, le=100000)
     swap_with: ObjectId | None = None
     swap_version: int | None = Field(None, ge=0, le=2**31 - 1)
 
