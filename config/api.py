@@ -127,7 +127,9 @@ class API(NinjaAPI):
                 for requirement in operation.get("security", []):
                     if "OrganiserToken" in requirement:
                         # The scope events.auth.organiser put on the operation.
-                        requirement["OrganiserToken"] = [operation["x-scope"]] if "x-scope" in operation else []
+                        requirement["OrganiserToken"] = (
+                            [operation["x-scope"]] if "x-scope" in operation else []
+                        )
                         token = True
                 codes = [429] if token or ratelimit.limits_operation(path, method, operation) else []
                 if method in WRITE_METHODS or token:

@@ -46,8 +46,12 @@ def _in_event(model, pk: int | None, event, field: str, unknown: str, **filters)
 
 def _change(payload: ChangeIn) -> services.Change:
     event = _event()
-    workshop = _in_event(Workshop, payload.workshop, event, "workshop", _("Unknown workshop."), path="round__event")
-    other = _in_event(Workshop, payload.swap_with, event, "swap_with", _("Unknown workshop."), path="round__event")
+    workshop = _in_event(
+        Workshop, payload.workshop, event, "workshop", _("Unknown workshop."), path="round__event"
+    )
+    other = _in_event(
+        Workshop, payload.swap_with, event, "swap_with", _("Unknown workshop."), path="round__event"
+    )
     if other is not None and payload.swap_version is None:
         raise InvalidInput({"swap_version": [_("Send the version of the other card.")]})
     if other is None and payload.room is None and payload.round is None and payload.capacity is None:
@@ -66,11 +70,21 @@ def _change(payload: ChangeIn) -> services.Change:
 def _stale(error: StaleVersion):
     return Status(
         409,
-        {"detail": error.message, "code": error.code, "errors": {}, "workshops": services.cards(error.workshop_ids)},
+        {
+            "detail": error.message,
+            "code": error.code,
+            "errors": {},
+            "workshops": services.cards(error.workshop_ids),
+        },
     )
 
 
-@router.get("board", **organiser(Scope.PROGRAMME), response={200: BoardOut, **error_responses(401, 404)}, summary="The planning board (organisers)")
+@router.get(
+    "board",
+    **organiser(Scope.PROGRAMME),
+    response={200: BoardOut, **error_responses(401, 404)},
+    summary="The planning board (organisers)",
+)
 def board(request: HttpRequest):
     """Rooms, rounds (times on the event's clock) and the scheduled workshops as cards with their versions."""
     return services.board_state(_event())
@@ -106,26 +120,46 @@ def apply(request: HttpRequest, payload: ChangeIn):
     return services.board_state(_event())
 
 
-@router.post("board/rooms", **organiser(Scope.PROGRAMME), response={201: CreatedOut, **error_responses(401, 404, 422)}, summary="Add a room (organisers)")
+@router.post(
+    "board/rooms",
+    **organiser(Scope.PROGRAMME),
+    response={201: CreatedOut, **error_responses(401, 404, 422)},
+    summary="Add a room (organisers)",
+)
 def create_room(request: HttpRequest, payload: RoomIn):
     room = services.create_room(_event(), **payload.dict())
     return Status(201, {"id": room.pk})
 
 
-@router.patch("board/rooms/{room_id}", **organiser(Scope.PROGRAMME), response={200: CreatedOut, **error_responses(401, 404, 422)}, summary="Change a room (organisers)")
+@router.patch(
+    "board/rooms/{room_id}",
+    **organiser(Scope.PROGRAMME),
+    response={200: CreatedOut, **error_responses(401, 404, 422)},
+    summary="Change a room (organisers)",
+)
 def change_room(request: HttpRequest, payload: RoomIn, room_id: int = ID):
     room = get_object_or_404(Room, pk=room_id, event=_event())
     services.update_room(room, **payload.dict())
     return {"id": room.pk}
 
 
-@router.post("board/rounds", **organiser(Scope.PROGRAMME), response={201: CreatedOut, **error_responses(401, 404, 422)}, summary="Add a round (organisers)")
+@router.post(
+    "board/rounds",
+    **organiser(Scope.PROGRAMME),
+    response={201: CreatedOut, **error_responses(401, 404, 422)},
+    summary="Add a round (organisers)",
+)
 def create_round(request: HttpRequest, payload: RoundIn):
     round_ = services.create_round(_event(), **payload.dict())
     return Status(201, {"id": round_.pk})
 
 
-@router.patch("board/rounds/{round_id}", **organiser(Scope.PROGRAMME), response={200: CreatedOut, **error_responses(401, 404, 422)}, summary="Change a round (organisers)")
+@router.patch(
+    "board/rounds/{round_id}",
+    **organiser(Scope.PROGRAMME),
+    response={200: CreatedOut, **error_responses(401, 404, 422)},
+    summary="Change a round (organisers)",
+)
 def change_round(request: HttpRequest, payload: RoundChangeIn, round_id: int = ID):
     round_ = get_object_or_404(Round, pk=round_id, event=_event())
     services.update_round(round_, **payload.dict())
@@ -159,7 +193,9 @@ def create_workshop(request: HttpRequest, payload: WorkshopIn):
     summary="Change a workshop's title, description and speakers (organisers)",
 )
 def change_workshop(request: HttpRequest, payload: WorkshopDetailsIn, workshop_id: int = ID):
-    workshop = get_object_or_404(Workshop.objects.select_related("round__event"), pk=workshop_id, round__event=_event())
+    workshop = get_object_or_404(
+        Workshop.objects.select_related("round__event"), pk=workshop_id, round__event=_event()
+    )
     try:
         services.update_workshop_details(workshop, **payload.dict())
     except StaleVersion as error:

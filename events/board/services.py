@@ -46,7 +46,11 @@ def apply_change(change: Change) -> dict:
             versions={change.workshop.pk: change.version, change.other.pk: change.other_version},
         )
     return programme.move_workshop(
-        change.workshop, version=change.version, room=change.room, round=change.round, capacity=change.capacity
+        change.workshop,
+        version=change.version,
+        room=change.room,
+        round=change.round,
+        capacity=change.capacity,
     )
 
 
@@ -175,7 +179,12 @@ def preview(change: Change) -> dict:
         same = {error.code, "room_too_small"} if error.code == "capacity_below_booked" else {error.code}
         if not any(conflict["code"] in same for conflict in conflicts):
             conflicts.append(
-                {"code": error.code, "workshop": change.workshop.pk, "message": error.message, "blocking": True}
+                {
+                    "code": error.code,
+                    "workshop": change.workshop.pk,
+                    "message": error.message,
+                    "blocking": True,
+                }
             )
     result["conflicts"] = conflicts
     result["can_apply"] = not result["stale"] and not any(conflict["blocking"] for conflict in conflicts)
@@ -230,7 +239,12 @@ def update_room(room: Room, *, name: str, capacity: int, directions: str | None 
         )
         if largest is not None and capacity < largest:
             raise InvalidInput(
-                {"capacity": [_("A workshop in this room seats %(seats)s: lower its capacity first.") % {"seats": largest}]}
+                {
+                    "capacity": [
+                        _("A workshop in this room seats %(seats)s: lower its capacity first.")
+                        % {"seats": largest}
+                    ]
+                }
             )
         fields = ["name", "capacity", "directions"]
         before = audit.values(room, fields)
@@ -261,13 +275,17 @@ def _times(event: Event, starts: time, ends: time) -> tuple[datetime, datetime]:
     return starts_at, ends_at
 
 
-def create_round(event: Event, *, label: str, starts: time, ends: time, kind: str = Round.Kind.WORKSHOPS) -> Round:
+def create_round(
+    event: Event, *, label: str, starts: time, ends: time, kind: str = Round.Kind.WORKSHOPS
+) -> Round:
     label = _required(label, "label")
     if kind not in Round.Kind.values:
         raise InvalidInput({"kind": [_("Choose a kind of round.")]})
     starts_at, ends_at = _times(event, starts, ends)
     with transaction.atomic():
-        round_ = Round.objects.create(event=event, label=label, kind=kind, starts_at=starts_at, ends_at=ends_at)
+        round_ = Round.objects.create(
+            event=event, label=label, kind=kind, starts_at=starts_at, ends_at=ends_at
+        )
         audit.log(round_, "round.created", event=event)
         _announce_board(event.pk)
     return round_
@@ -282,7 +300,12 @@ def update_round(round_: Round, *, label: str, starts: time, ends: time) -> Roun
             before = audit.values(round_, ["label"])
             round_.label = label
             round_.save(update_fields=["label"])
-            audit.log(round_, "round.changed", event=round_.event_id, changes=audit.changes(before, audit.values(round_, ["label"])))
+            audit.log(
+                round_,
+                "round.changed",
+                event=round_.event_id,
+                changes=audit.changes(before, audit.values(round_, ["label"])),
+            )
             programme.workshops_details_changed(round_.workshops.all())
         if (starts_at, ends_at) != (round_.starts_at, round_.ends_at):
             programme.reschedule_round(round_, starts_at=starts_at, ends_at=ends_at)
@@ -308,7 +331,13 @@ def _slug(title: str, round_: Round, exclude: int | None = None) -> str:
 
 
 def create_workshop(
-    event: Event, *, title: str, room: Room, round: Round, capacity: int, description: str = "",
+    event: Event,
+    *,
+    title: str,
+    room: Room,
+    round: Round,
+    capacity: int,
+    description: str = "",
     speakers: list[str] = (),
 ) -> Workshop:
     title = _required(title, "title")
@@ -317,14 +346,18 @@ def create_workshop(
         raise InvalidInput({"room": [_("Room and round must belong to the same event.")]})
     with transaction.atomic():
         lock_workshops(round.workshops.values_list("pk", flat=True))
-        workshop = Workshop(title=title, room=room, round=round, capacity=capacity, description=description.strip())
+        workshop = Workshop(
+            title=title, room=room, round=round, capacity=capacity, description=description.strip()
+        )
         programme.check_workshop_change(workshop, room=room, round=round, capacity=capacity)
         workshop.slug = _slug(title, round)
         try:
             with transaction.atomic():
                 workshop.save()
         except IntegrityError as error:
-            raise WorkshopError("room_taken", _("This room is already in use in this round."), field="room") from error
+            raise WorkshopError(
+                "room_taken", _("This room is already in use in this round."), field="room"
+            ) from error
         workshop.speakers.set(_speakers(event, list(speakers)))
         audit.log(workshop, "workshop.created", event=event.pk)
         announce_after_commit(workshops=[workshop.pk])
@@ -365,12 +398,12 @@ def board_state(event: Event) -> dict:
 
     rooms = list(Room.objects.filter(event=event).order_by("name"))
     rounds = list(Round.objects.filter(event=event).order_by("starts_at"))
-    workshops = (
-        Workshop.objects.programme(event).filter(status=Workshop.Status.SCHEDULED).order_by("pk")
-    )
+    workshops = Workshop.objects.programme(event).filter(status=Workshop.Status.SCHEDULED).order_by("pk")
     return {
         "event": {"name": event.name, "date": event.date.isoformat()},
-        "rooms": [{"id": r.pk, "name": r.name, "capacity": r.capacity, "directions": r.directions} for r in rooms],
+        "rooms": [
+            {"id": r.pk, "name": r.name, "capacity": r.capacity, "directions": r.directions} for r in rooms
+        ],
         "rounds": [
             {
                 "id": r.pk,
@@ -413,6 +446,3 @@ def cards(workshop_ids: list[int]) -> list[dict]:
         .with_counts()
         .order_by("pk")
     ]
-
-
-

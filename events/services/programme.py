@@ -168,7 +168,11 @@ def _total(*counts: dict) -> dict:
 
 
 def move_workshop(
-    workshop: Workshop, *, version: int, room: Room | None = None, round: Round | None = None,
+    workshop: Workshop,
+    *,
+    version: int,
+    room: Room | None = None,
+    round: Round | None = None,
     capacity: int | None = None,
 ) -> dict:
     """The planning board's move (or capacity change) of one card, based on the card's `version`
@@ -211,7 +215,11 @@ def swap_workshops(first: Workshop, second: Workshop, *, versions: dict[int, int
             second, locked, room=first_room, round=first_round, capacity=_fitting(second.capacity, first_room)
         )
         counts_first = _place(
-            first, locked, room=second_room, round=second_round, capacity=_fitting(first.capacity, second_room)
+            first,
+            locked,
+            room=second_room,
+            round=second_round,
+            capacity=_fitting(first.capacity, second_room),
         )
         announce_after_commit(workshops=[first.pk, second.pk])
     return _total(counts_first, counts_second)

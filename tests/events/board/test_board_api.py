@@ -55,7 +55,9 @@ def test_preview_then_apply_a_swap_with_a_token(api, programme, programme_token)
 def test_a_stale_apply_is_409_with_the_cards_current_state(staff_client, programme):
     raad, small = programme["raad"], programme["small"]
     headers = csrf(staff_client)
-    first = post_json(staff_client, "/api/v1/board/apply", {"workshop": small.pk, "version": 0, "capacity": 5}, **headers)
+    first = post_json(
+        staff_client, "/api/v1/board/apply", {"workshop": small.pk, "version": 0, "capacity": 5}, **headers
+    )
     assert first.status_code == 200
 
     stale = post_json(
@@ -77,8 +79,14 @@ def test_a_token_outside_the_programme_scope_is_403_and_changes_nothing(api, pro
     change = {"workshop": programme["small"].pk, "version": 0, "capacity": 5}
     assert api.get("/api/v1/board", **bearer(read_token)).status_code == 403
     assert post_json(api, "/api/v1/board/apply", change, **bearer(read_token)).status_code == 403
-    assert post_json(api, "/api/v1/board/rooms", {"name": "X", "capacity": 3}, **bearer(read_token)).status_code == 403
-    assert (Workshop.objects.get(pk=programme["small"].pk).capacity, Room.objects.filter(name="X").count()) == (2, 0)
+    assert (
+        post_json(api, "/api/v1/board/rooms", {"name": "X", "capacity": 3}, **bearer(read_token)).status_code
+        == 403
+    )
+    assert (
+        Workshop.objects.get(pk=programme["small"].pk).capacity,
+        Room.objects.filter(name="X").count(),
+    ) == (2, 0)
 
 
 def test_without_session_or_token_it_is_401(api, programme):
@@ -96,7 +104,9 @@ def test_without_session_or_token_it_is_401(api, programme):
         ("/api/v1/board/workshops", {"title": "T", "room": 999999, "round": 999999, "capacity": 5}, "room"),
     ],
 )
-def test_bad_set_up_input_is_422_with_the_field_and_nothing_stored(api, programme, programme_token, path, body, field):
+def test_bad_set_up_input_is_422_with_the_field_and_nothing_stored(
+    api, programme, programme_token, path, body, field
+):
     counts = (Room.objects.count(), Workshop.objects.count())
     response = post_json(api, path, body, **bearer(programme_token))
     assert (response.status_code, list(response.json()["errors"])) == (422, [field])
@@ -104,16 +114,33 @@ def test_bad_set_up_input_is_422_with_the_field_and_nothing_stored(api, programm
 
 
 def test_set_up_a_room_round_and_workshop_from_the_board(api, programme, programme_token):
-    room = post_json(api, "/api/v1/board/rooms", {"name": "Zaal C", "capacity": 20}, **bearer(programme_token))
-    round_ = post_json(api, "/api/v1/board/rounds", {"label": "Ronde 3", "starts": "15:00", "ends": "16:00"}, **bearer(programme_token))
+    room = post_json(
+        api, "/api/v1/board/rooms", {"name": "Zaal C", "capacity": 20}, **bearer(programme_token)
+    )
+    round_ = post_json(
+        api,
+        "/api/v1/board/rounds",
+        {"label": "Ronde 3", "starts": "15:00", "ends": "16:00"},
+        **bearer(programme_token),
+    )
     workshop = post_json(
         api,
         "/api/v1/board/workshops",
-        {"title": "Lokaal", "room": room.json()["id"], "round": round_.json()["id"], "capacity": 20, "speakers": ["Piet"]},
+        {
+            "title": "Lokaal",
+            "room": room.json()["id"],
+            "round": round_.json()["id"],
+            "capacity": 20,
+            "speakers": ["Piet"],
+        },
         **bearer(programme_token),
     )
     assert (room.status_code, round_.status_code, workshop.status_code) == (201, 201, 201)
-    card = next(c for c in api.get("/api/v1/board", **bearer(programme_token)).json()["workshops"] if c["title"] == "Lokaal")
+    card = next(
+        c
+        for c in api.get("/api/v1/board", **bearer(programme_token)).json()["workshops"]
+        if c["title"] == "Lokaal"
+    )
     assert (card["speakers"], card["capacity"]) == (["Piet"], 20)
 
 

@@ -63,14 +63,18 @@ def test_a_stale_version_is_refused_and_changes_nothing(programme):
     assert (place(raad), place(small)) == (("Zaal A", "Ronde 1", 0), ("Zaal B", "Ronde 1", 1))
 
 
-def test_the_preview_counts_mails_calendars_and_the_waitlist_without_changing_anything(programme, make_attendee):
+def test_the_preview_counts_mails_calendars_and_the_waitlist_without_changing_anything(
+    programme, make_attendee
+):
     small = programme["small"]
     make_attendee(1, small), make_attendee(2, small), make_attendee(3, small)
     mails_before = OutboundEmail.objects.count()
 
     # Into Zaal A (40) in round 2: two seated get a mail, the waiting one moves up.
     result = services.preview(
-        Change(small, version=0, room=programme["rooms"]["a"], round=programme["rounds"]["second"], capacity=3)
+        Change(
+            small, version=0, room=programme["rooms"]["a"], round=programme["rounds"]["second"], capacity=3
+        )
     )
     assert result["conflicts"] and result["conflicts"][0]["code"] == "room_taken"
 
@@ -151,10 +155,16 @@ def test_bad_input_is_422_with_the_field_and_nothing_stored(event, programme, ma
 def test_a_workshop_in_a_taken_room_or_too_big_for_it_is_refused_and_not_stored(event, programme):
     first = programme["rounds"]["first"]
     with pytest.raises(WorkshopError) as taken:
-        services.create_workshop(event, title="Dubbel", room=programme["rooms"]["a"], round=first, capacity=10)
+        services.create_workshop(
+            event, title="Dubbel", room=programme["rooms"]["a"], round=first, capacity=10
+        )
     with pytest.raises(WorkshopError) as too_big:
         services.create_workshop(
-            event, title="Groot", room=programme["rooms"]["b"], round=programme["rounds"]["second"], capacity=99
+            event,
+            title="Groot",
+            room=programme["rooms"]["b"],
+            round=programme["rounds"]["second"],
+            capacity=99,
         )
     assert (taken.value.code, too_big.value.code) == ("room_taken", "capacity_exceeds_room")
     assert Workshop.objects.filter(title__in=["Dubbel", "Groot"]).count() == 0
