@@ -263,7 +263,9 @@ def update_room(room: Room, *, name: str, capacity: int, directions: str | None 
 
 def _moment(event: Event, value: time) -> datetime:
     """A time of day on the event's date, on the event's clock (Europe/Amsterdam)."""
-    return timezone.make_aware(datetime.combine(event.date, value), timezone.get_default_timezone())
+    # A zone sent with the time is ignored: the times on the board are the event's clock.
+    moment = datetime.combine(event.date, value.replace(tzinfo=None))
+    return timezone.make_aware(moment, timezone.get_default_timezone())
 
 
 def _times(event: Event, starts: time, ends: time) -> tuple[datetime, datetime]:

@@ -9,7 +9,8 @@ from events.models import Workshop
 from tests.e2e.browser import log_in, new_context, open_live
 
 PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1366, "height": 900}
+# Tall enough that the whole grid is in view: a drag never scrolls the page under the pointer.
+DESKTOP = {"width": 1366, "height": 1400}
 
 
 @pytest.fixture
