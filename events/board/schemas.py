@@ -86,7 +86,10 @@ class StaleOut(Schema):
     detail: str
     code: str
     errors: dict[str, list[str]] = {}
-    workshops: list[CardOut] = Field(description="The current state of the cards the change was about.")
+    workshops: list[CardOut] = Field(
+        default_factory=list,
+        description="The current state of the cards the change was about (a stale version).",
+    )
 
 
 class RoomIn(Schema):

@@ -45,7 +45,9 @@ def place(workshop: Workshop) -> tuple[int, int]:
     return (workshop.room_id, workshop.round_id)
 
 
-def test_drag_a_card_to_an_empty_cell_shows_the_consequences_then_applies(board_page, programme, make_attendee):
+def test_drag_a_card_to_an_empty_cell_shows_the_consequences_then_applies(
+    board_page, programme, make_attendee
+):
     page, raad = board_page, programme["raad"]
     rooms, rounds = programme["rooms"], programme["rounds"]
     card(page, raad).drag_to(cell(page, rooms["b"], rounds["second"]))
@@ -70,7 +72,10 @@ def test_swap_two_cards_by_drag_puts_both_where_expected(board_page, programme):
     expect(cell(page, rooms["a"], rounds["second"]).locator(f'[data-card="{raad.pk}"]')).to_be_visible()
     expect(cell(page, rooms["a"], rounds["first"]).locator(f'[data-card="{digital.pk}"]')).to_be_visible()
     expect(cell(page, rooms["a"], rounds["first"]).locator("[data-card]")).to_have_count(1)
-    assert (place(raad), place(digital)) == ((rooms["a"].pk, rounds["second"].pk), (rooms["a"].pk, rounds["first"].pk))
+    assert (place(raad), place(digital)) == (
+        (rooms["a"].pk, rounds["second"].pk),
+        (rooms["a"].pk, rounds["first"].pk),
+    )
 
 
 def test_move_by_keyboard_and_escape_cancels(board_page, programme):
@@ -104,7 +109,9 @@ def test_conflicts_are_shown_and_block_apply(board_page, programme, make_attende
     assert place(small) == (programme["rooms"]["b"].pk, programme["rounds"]["first"].pk)
 
 
-def test_two_organisers_a_stale_edit_is_refused_and_both_boards_follow(browser, server, staff_user, programme, board_page):
+def test_two_organisers_a_stale_edit_is_refused_and_both_boards_follow(
+    browser, server, staff_user, programme, board_page
+):
     first, raad, small = board_page, programme["raad"], programme["small"]
     rooms, rounds = programme["rooms"], programme["rounds"]
     context = new_context(browser, server, viewport=DESKTOP)
@@ -125,7 +132,10 @@ def test_two_organisers_a_stale_edit_is_refused_and_both_boards_follow(browser, 
     expect(second.locator("#board-status")).to_have_text(
         "Iemand anders heeft dit intussen gewijzigd; het bord toont nu de actuele stand."
     )
-    assert (place(raad), place(small)) == ((rooms["b"].pk, rounds["first"].pk), (rooms["a"].pk, rounds["first"].pk))
+    assert (place(raad), place(small)) == (
+        (rooms["b"].pk, rounds["first"].pk),
+        (rooms["a"].pk, rounds["first"].pk),
+    )
 
     # The second's next edit, on the fresh state, reaches the first board live.
     card(second, small).drag_to(cell(second, rooms["b"], rounds["second"]))
