@@ -156,3 +156,30 @@ def test_the_page_is_for_organisers_only_and_links_no_other_app(client, staff_cl
     page = staff_client.get("/planning/")
     assert page.status_code == 200
     assert b"board.js" in page.content
+
+
+def test_capacity_in_place_and_a_refused_move(api, programme, programme_token):
+    small, digital = programme["small"], programme["digital"]
+    changed = post_json(
+        api,
+        "/api/v1/board/apply",
+        {"workshop": small.pk, "version": 0, "capacity": 10},
+        **bearer(programme_token),
+    )
+    card = next(c for c in changed.json()["workshops"] if c["id"] == small.pk)
+    assert (card["capacity"], card["version"]) == (10, 1)
+
+    taken = post_json(
+        api,
+        "/api/v1/board/apply",
+        {"workshop": small.pk, "version": 1, "room": digital.room_id, "round": digital.round_id},
+        **bearer(programme_token),
+    )
+    assert (taken.status_code, taken.json()["code"]) == (409, "room_taken")
+    assert Workshop.objects.get(pk=small.pk).round_id == small.round_id
+
+
+def test_a_preview_on_a_stale_version_says_so_and_cannot_apply(api, programme, programme_token):
+    change = {"workshop": programme["small"].pk, "version": 3, "capacity": 10}
+    answer = post_json(api, "/api/v1/board/preview", change, **bearer(programme_token)).json()
+    assert (answer["stale"], answer["can_apply"]) == (True, False)
