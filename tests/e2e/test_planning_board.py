@@ -19,9 +19,15 @@ def board_page(browser, server, staff_user, programme):
     log_in(context, server, staff_user)
     page = context.new_page()
     open_live(page, "/planning/", "/ws/programme/")
-    expect(page.locator("[data-card]")).to_have_count(4)
+    synced(page)
     yield page
     context.close()
+
+
+def synced(page) -> None:
+    """The board drew the server's state after its socket's snapshot: nothing redraws under a drag."""
+    expect(page.locator('#board-grid[data-live="true"]')).to_be_attached()
+    expect(page.locator("[data-card]")).to_have_count(4)
 
 
 def card(page, workshop: Workshop):
@@ -101,7 +107,7 @@ def test_conflicts_are_shown_and_block_apply(board_page, programme, make_attende
     page, small = board_page, programme["small"]
     make_attendee(1, small, programme["digital"])
     page.reload()
-    expect(page.locator("[data-card]")).to_have_count(4)
+    synced(page)
     card(page, small).drag_to(cell(page, programme["rooms"]["b"], programme["rounds"]["second"]))
     expect(page.locator('[data-conflict="attendees_booked_elsewhere"]')).to_be_visible()
     expect(page.locator('#preview-counts [data-count="mails"]')).to_have_text("1 deelnemers krijgen een mail")
@@ -118,7 +124,7 @@ def test_two_organisers_a_stale_edit_is_refused_and_both_boards_follow(
     log_in(context, server, staff_user)
     second = context.new_page()
     open_live(second, "/planning/", "/ws/programme/")
-    expect(second.locator("[data-card]")).to_have_count(4)
+    synced(second)
 
     # The second opens a preview on the state it has; meanwhile the first applies a swap.
     card(second, small).drag_to(cell(second, rooms["b"], rounds["second"]))

@@ -154,7 +154,15 @@ function render() {
   if (focusKey) grid.querySelector(focusKey)?.focus();
 }
 
+let dragging = false;
+let refreshAfterDrag = false;
+
 async function refresh() {
+  if (dragging) {
+    // Redrawing now would take the dragged card from under the pointer: after the drop.
+    refreshAfterDrag = true;
+    return;
+  }
   const { ok, answer } = await call("GET", "board");
   if (!ok) {
     say(`${texts.failed} ${problem(answer)}`, true);
@@ -169,6 +177,15 @@ let refreshTimer = null;
 function refreshSoon() {
   clearTimeout(refreshTimer);
   refreshTimer = setTimeout(refresh, 50);
+}
+
+// After (re)connecting: the state as the server has it now, then the board says it is live.
+function resync() {
+  clearTimeout(refreshTimer);
+  refreshTimer = setTimeout(async () => {
+    await refresh();
+    grid.dataset.live = "true";
+  }, 50);
 }
 
 // --- changes: preview, then apply -----------------------------------------------------------
@@ -268,8 +285,16 @@ grid.addEventListener("dragstart", (event) => {
   event.dataTransfer.setData("text/plain", card.dataset.card);
   event.dataTransfer.effectAllowed = "move";
   card.classList.add("dragging");
+  dragging = true;
 });
-grid.addEventListener("dragend", (event) => event.target.closest?.("[data-card]")?.classList.remove("dragging"));
+grid.addEventListener("dragend", (event) => {
+  event.target.closest?.("[data-card]")?.classList.remove("dragging");
+  dragging = false;
+  if (refreshAfterDrag) {
+    refreshAfterDrag = false;
+    refreshSoon();
+  }
+});
 grid.addEventListener("dragover", (event) => {
   if (event.target.closest?.("[data-cell]")) {
     event.preventDefault();
@@ -428,10 +453,13 @@ grid.addEventListener("mousedown", (event) => {
 
 connectLive({
   path: "/ws/programme/",
-  handlers: { snapshot: refreshSoon, workshop: refreshSoon, board: refreshSoon },
+  handlers: { snapshot: resync, workshop: refreshSoon, board: refreshSoon },
   onState: (next) => {
     document.body.dataset.live = next;
-    if (next === "offline") say(texts.offline, true);
+    if (next === "offline") {
+      grid.dataset.live = "false";
+      say(texts.offline, true);
+    }
   },
 });
 refresh();
