@@ -6,7 +6,8 @@ from ninja import Field, Schema
 
 from events.schemas import ObjectId
 
-Capacity = Field(ge=1, le=100000)
+# Checked in the services (a clear message per field); bounded here so no number overflows.
+Capacity = Field(ge=-100000, le=100000)
 
 
 class RoomBoardOut(Schema):

@@ -161,3 +161,27 @@ def test_no_sideways_scroll_at_390_px(browser, server, staff_user, programme, tm
     grid = page.locator("#board-scroll")
     assert grid.evaluate("(box) => box.scrollWidth > box.clientWidth") is True  # the grid scrolls itself
     context.close()
+
+
+def test_a_room_added_in_its_dialog_shows_on_both_boards(browser, server, staff_user, programme, board_page):
+    first = board_page
+    context = new_context(browser, server, viewport=DESKTOP)
+    log_in(context, server, staff_user)
+    second = context.new_page()
+    open_live(second, "/planning/", "/ws/programme/")
+    synced(second)
+
+    first.get_by_role("button", name="Zaal toevoegen").click()
+    dialog = first.locator("#room-dialog")
+    dialog.get_by_role("button", name="Opslaan").click()
+    expect(dialog.locator("[data-errors]")).to_have_text("Dit veld is verplicht.")
+    dialog.get_by_label("Naam").fill("Zaal C")
+    dialog.get_by_label("Plaatsen").fill("25")
+    dialog.get_by_role("button", name="Opslaan").click()
+    expect(dialog).to_be_hidden()
+
+    for page in (first, second):
+        expect(page.locator("[data-room-head] .head-name")).to_have_text(
+            ["Grote Zaal", "Zaal A", "Zaal B", "Zaal C"]
+        )
+    context.close()
