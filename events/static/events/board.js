@@ -155,6 +155,7 @@ function render() {
 }
 
 let dragging = false;
+let asks = 0;
 let refreshAfterDrag = false;
 
 async function refresh() {
@@ -163,12 +164,23 @@ async function refresh() {
     refreshAfterDrag = true;
     return;
   }
+  const asked = ++asks;
   const { ok, answer } = await call("GET", "board");
+  if (asked !== asks) return; // a later answer is on its way (or drawn): never draw an older one
   if (!ok) {
     say(`${texts.failed} ${problem(answer)}`, true);
     return;
   }
-  state = answer;
+  if (dragging) {
+    refreshAfterDrag = true;
+    return;
+  }
+  draw(answer);
+}
+
+function draw(next) {
+  asks += 1; // an answer asked for before this state is older than it
+  state = next;
   if (picked && !byId(state.workshops, picked)) picked = null;
   render();
 }
@@ -258,8 +270,7 @@ async function applyPending() {
   if (!change) return;
   const { ok, status: code, answer } = await call("POST", "board/apply", change);
   if (ok) {
-    state = answer;
-    render();
+    draw(answer);
     say(texts.applied);
   } else {
     say(code === 409 && answer.code === "stale_version" ? texts.stale : `${texts.failed} ${problem(answer)}`, true);
