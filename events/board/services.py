@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from events import audit, live
+from events import audit, live, times
 from events.errors import InvalidInput, WorkshopError
 from events.models import Booking, Event, OutboundEmail, Room, Round, Speaker, Workshop
 from events.services import programme
@@ -396,8 +396,6 @@ def update_workshop_details(
 def board_state(event: Event) -> dict:
     """Everything the board draws: rooms, rounds (times on the event's clock) and the scheduled
     workshops as cards with their versions."""
-    from events import times
-
     rooms = list(Room.objects.filter(event=event).order_by("name"))
     rounds = list(Round.objects.filter(event=event).order_by("starts_at"))
     workshops = Workshop.objects.programme(event).filter(status=Workshop.Status.SCHEDULED).order_by("pk")
