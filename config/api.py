@@ -14,6 +14,7 @@ from config import ratelimit
 from config.origins import is_our_site, origin_of
 from events.announcements.api import router as announcements_router
 from events.api import router as events_router
+from events.board.api import router as board_router
 from events.errors import InvalidInput, ServiceError
 from events.room.api import router as room_router
 from networking.api import router as networking_router
@@ -126,7 +127,9 @@ class API(NinjaAPI):
                 for requirement in operation.get("security", []):
                     if "OrganiserToken" in requirement:
                         # The scope events.auth.organiser put on the operation.
-                        requirement["OrganiserToken"] = [operation["x-scope"]] if "x-scope" in operation else []
+                        requirement["OrganiserToken"] = (
+                            [operation["x-scope"]] if "x-scope" in operation else []
+                        )
                         token = True
                 codes = [429] if token or ratelimit.limits_operation(path, method, operation) else []
                 if method in WRITE_METHODS or token:
@@ -157,6 +160,7 @@ api.add_router("", networking_router)
 api.add_router("", checkin_router)
 api.add_router("", room_router)
 api.add_router("", announcements_router)
+api.add_router("", board_router)
 api.add_decorator(same_site_json_writes, mode="view")
 
 

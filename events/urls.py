@@ -28,4 +28,5 @@ urlpatterns = [
     path("ical/r/<slug:token>.ics", views.personal_ics, name="personal_ics"),
     path("ical/workshop/<uuid:uid>.ics", views.workshop_ics, name="workshop_ics"),
     path("", include("events.room.urls")),
+    path("", include("events.board.urls")),
 ]

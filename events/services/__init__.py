@@ -40,9 +40,12 @@ from events.services.erasure import (
     scrub_history,
 )
 from events.services.programme import (
+    StaleVersion,
     cancel_workshop,
     check_workshop_change,
+    move_workshop,
     reschedule_round,
+    swap_workshops,
     update_workshop,
     workshops_details_changed,
 )
@@ -67,6 +70,7 @@ __all__ = [
     "ERASED_NAME",
     "REFERENCE_ALPHABET",
     "REFERENCE_PREFIX",
+    "StaleVersion",
     "add_member",
     "authenticate_api_token",
     "book_walk_in",
@@ -81,6 +85,7 @@ __all__ = [
     "erase_registration",
     "erased_email",
     "make_invitation_code",
+    "move_workshop",
     "new_badge_token",
     "new_manage_token",
     "new_read_only_tokens",
@@ -100,6 +105,7 @@ __all__ = [
     "save_changes",
     "scrub_history",
     "send_links",
+    "swap_workshops",
     "unique_reference",
     "update_workshop",
     "verify_address",

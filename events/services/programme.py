@@ -79,51 +79,162 @@ def update_workshop(
         in_new_round = list(round.workshops.values_list("pk", flat=True)) if round else []
         locked = lock_workshops([workshop.pk, *in_new_round], whole_rounds=True)
         workshop = locked[workshop.pk]
-        if workshop.status == Workshop.Status.CANCELLED:
-            raise WorkshopError("workshop_cancelled", _("This workshop has been cancelled."))
-        old_round_id = workshop.round_id
-        new_room = room or workshop.room
-        new_round = round or workshop.round
-        new_capacity = workshop.capacity if capacity is None else capacity
-        moved_time = new_round.pk != workshop.round_id
-        moved_room = new_room.pk != workshop.room_id
-        released: list[Booking] = []
-        if moved_time:
-            released = list(
-                workshop.bookings.select_related("registration").filter(
-                    registration__bookings__round=new_round
-                )
-            )
-            workshop.bookings.filter(pk__in=[booking.pk for booking in released]).delete()
-            calendar_changed(booking.registration_id for booking in released)
-        check_workshop_change(workshop, room=new_room, round=new_round, capacity=new_capacity)
-        if moved_time:
-            workshop.bookings.update(round=new_round)
-            settle_swaps([old_round_id, new_round.pk])
-        placement = ["room", "round", "capacity"]
-        before = audit.values(workshop, placement)
-        workshop.room, workshop.round, workshop.capacity = new_room, new_round, new_capacity
-        workshop.sequence += 1
-        workshop.save(update_fields=["room", "round", "capacity", "sequence", "updated_at"])
-        promoted = promote(workshop, locked)
-        told = []
-        if moved_time or moved_room:
-            seated = workshop.bookings.filter(status=Booking.Status.BOOKED).select_related("registration")
-            moved = [name for name, changed in (("room", moved_room), ("time", moved_time)) if changed]
-            told = [booking for booking in seated if booking not in promoted]
-            tell("workshop_changed", told, moved=moved)
-        tell("workshop_moved_away", released)
-        if changed := audit.changes(before, audit.values(workshop, placement)):
-            counts = {"promoted": len(promoted), "released": len(released), "told": len(told)}
-            audit.log(
-                workshop,
-                "workshop.moved" if moved_time or moved_room else "workshop.capacity_changed",
-                event=workshop.round.event_id,
-                changes=changed,
-                data={key: count for key, count in counts.items() if count},
-            )
+        _place(workshop, locked, room=room, round=round, capacity=capacity)
         announce_after_commit(workshops={workshop.pk: workshop})
     return workshop
+
+
+# A workshop's status for a moment inside a swap's transaction, never committed and never a
+# choice: it frees the workshop's (room, round) in the partial unique index while its partner
+# takes that place.
+MOVING = "moving"
+
+
+class StaleVersion(WorkshopError):
+    """The card the change was based on changed meanwhile: the change is refused (409)."""
+
+    def __init__(self, workshop_ids: list[int]):
+        super().__init__(
+            "stale_version",
+            _("Someone else changed this workshop in the meantime. The board now shows the current state."),
+        )
+        self.workshop_ids = workshop_ids
+
+
+def _check_versions(locked: dict[int, Workshop], versions: dict[int, int]) -> None:
+    stale = [pk for pk, version in versions.items() if pk not in locked or locked[pk].sequence != version]
+    if stale:
+        raise StaleVersion(sorted(versions))
+
+
+def _fitting(capacity: int, room: Room) -> int:
+    """A workshop moved into a smaller room seats at most the room."""
+    return min(capacity, room.capacity)
+
+
+def _place(workshop: Workshop, locked: dict[int, Workshop], *, room, round, capacity) -> dict:
+    """Move a locked workshop or change its capacity, inside the caller's transaction (which
+    holds both rounds whole); returns how many were told, released and promoted."""
+    if workshop.status == Workshop.Status.CANCELLED:
+        raise WorkshopError("workshop_cancelled", _("This workshop has been cancelled."))
+    old_round_id = workshop.round_id
+    new_room = room or workshop.room
+    new_round = round or workshop.round
+    new_capacity = workshop.capacity if capacity is None else capacity
+    moved_time = new_round.pk != workshop.round_id
+    moved_room = new_room.pk != workshop.room_id
+    released: list[Booking] = []
+    if moved_time:
+        released = list(
+            workshop.bookings.select_related("registration")
+            .exclude(round=new_round)
+            .filter(registration__bookings__round=new_round)
+            .distinct()
+        )
+        workshop.bookings.filter(pk__in=[booking.pk for booking in released]).delete()
+        calendar_changed(booking.registration_id for booking in released)
+    check_workshop_change(workshop, room=new_room, round=new_round, capacity=new_capacity)
+    if moved_time:
+        workshop.bookings.update(round=new_round)
+        settle_swaps([old_round_id, new_round.pk])
+    placement = ["room", "round", "capacity"]
+    before = audit.values(workshop, placement)
+    workshop.room, workshop.round, workshop.capacity = new_room, new_round, new_capacity
+    workshop.status = Workshop.Status.SCHEDULED
+    workshop.sequence += 1
+    workshop.save(update_fields=["room", "round", "capacity", "status", "sequence", "updated_at"])
+    promoted = promote(workshop, locked)
+    told = []
+    if moved_time or moved_room:
+        seated = workshop.bookings.filter(status=Booking.Status.BOOKED).select_related("registration")
+        moved = [name for name, changed in (("room", moved_room), ("time", moved_time)) if changed]
+        told = [booking for booking in seated if booking not in promoted]
+        tell("workshop_changed", told, moved=moved)
+    tell("workshop_moved_away", released)
+    counts = {"promoted": len(promoted), "released": len(released), "told": len(told)}
+    if changed := audit.changes(before, audit.values(workshop, placement)):
+        audit.log(
+            workshop,
+            "workshop.moved" if moved_time or moved_room else "workshop.capacity_changed",
+            event=workshop.round.event_id,
+            changes=changed,
+            data={key: count for key, count in counts.items() if count},
+        )
+    return counts
+
+
+def _total(*counts: dict) -> dict:
+    return {key: sum(count[key] for count in counts) for key in ("promoted", "released", "told")}
+
+
+def move_workshop(
+    workshop: Workshop,
+    *,
+    version: int,
+    room: Room | None = None,
+    round: Round | None = None,
+    capacity: int | None = None,
+) -> dict:
+    """The planning board's move (or capacity change) of one card, based on the card's `version`
+    (its sequence): a stale version is refused (StaleVersion, 409). A workshop moved into a smaller
+    room seats at most the room. Returns the counts of what happened (told, released, promoted)."""
+    with transaction.atomic():
+        target = round or workshop.round
+        in_new_round = list(target.workshops.values_list("pk", flat=True))
+        locked = lock_workshops([workshop.pk, *in_new_round], whole_rounds=True)
+        _check_versions(locked, {workshop.pk: version})
+        workshop = locked[workshop.pk]
+        if capacity is None and room is not None and room.pk != workshop.room_id:
+            capacity = _fitting(workshop.capacity, room)
+        counts = _place(workshop, locked, room=room, round=round, capacity=capacity)
+        announce_after_commit(workshops=[workshop.pk])
+    return counts
+
+
+def swap_workshops(first: Workshop, second: Workshop, *, versions: dict[int, int]) -> dict:
+    """Swap two cards of the board in one transaction: each takes the other's room and round.
+
+    The partial unique index on (round, room) is not deferrable, so the first workshop leaves its
+    place for a moment (MOVING, never committed) while the second takes it. Someone booked in both
+    workshops of two rounds keeps both: their two bookings trade workshops instead of rounds."""
+    if first.pk == second.pk:
+        raise WorkshopError("swap_same", _("A workshop cannot be swapped with itself."), status=422)
+    with transaction.atomic():
+        locked = lock_workshops([first.pk, second.pk], whole_rounds=True)
+        _check_versions(locked, versions)
+        first, second = locked[first.pk], locked[second.pk]
+        for workshop in (first, second):
+            if workshop.status == Workshop.Status.CANCELLED:
+                raise WorkshopError("workshop_cancelled", _("This workshop has been cancelled."))
+        first_room, first_round = first.room, first.round
+        second_room, second_round = second.room, second.round
+        if first_round.pk != second_round.pk:
+            _trade_shared_bookings(first, second)
+        Workshop.objects.filter(pk=first.pk).update(status=MOVING)
+        counts_second = _place(
+            second, locked, room=first_room, round=first_round, capacity=_fitting(second.capacity, first_room)
+        )
+        counts_first = _place(
+            first,
+            locked,
+            room=second_room,
+            round=second_round,
+            capacity=_fitting(first.capacity, second_room),
+        )
+        announce_after_commit(workshops=[first.pk, second.pk])
+    return _total(counts_first, counts_second)
+
+
+def _trade_shared_bookings(first: Workshop, second: Workshop) -> None:
+    """For attendees booked in both (in two rounds): each booking row stays in its round and takes
+    the other workshop, with that booking's status and waitlist place."""
+    mine = {b.registration_id: b for b in first.bookings.filter(swap=False)}
+    for theirs in second.bookings.filter(registration_id__in=list(mine), swap=False):
+        own = mine[theirs.registration_id]
+        fields = ("status", "swap", "created_at")
+        own_values = {name: getattr(own, name) for name in fields}
+        Booking.objects.filter(pk=own.pk).update(workshop=second, **{n: getattr(theirs, n) for n in fields})
+        Booking.objects.filter(pk=theirs.pk).update(workshop=first, **own_values)
 
 
 def cancel_workshop(workshop: Workshop) -> Workshop:

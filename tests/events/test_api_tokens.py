@@ -235,6 +235,20 @@ def test_the_schema_documents_the_scheme_and_each_operations_scope(api):
         ("get", "/api/v1/checkin/scanner"): {"OrganiserToken": ["check-in"]},
         ("patch", "/api/v1/checkin/scanner"): {"OrganiserToken": ["check-in"]},
         ("get", "/api/v1/checkin/search"): {"OrganiserToken": ["check-in"]},
+        **{
+            (method, f"/api/v1/board{path}"): {"OrganiserToken": ["programme"]}
+            for method, path in [
+                ("get", ""),
+                ("post", "/preview"),
+                ("post", "/apply"),
+                ("post", "/rooms"),
+                ("patch", "/rooms/{room_id}"),
+                ("post", "/rounds"),
+                ("patch", "/rounds/{round_id}"),
+                ("post", "/workshops"),
+                ("patch", "/workshops/{workshop_id}"),
+            ]
+        },
     }
     assert paths["/api/v1/directory"]["get"]["security"][1] == {"StaffSession": []}
     assert {"401", "403", "429"} <= set(paths["/api/v1/directory"]["get"]["responses"])
