@@ -182,6 +182,7 @@ STAFF_PAGES = [
     ("history", "/dashboard/geschiedenis/"),
     ("resend-confirmations", "/dashboard/bevestigingen/?q=Anna"),
     ("room-overview", "/zaal/sessies/"),
+    ("webhooks", "/dashboard/webhooks/"),
 ]
 
 
