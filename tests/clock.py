@@ -23,8 +23,8 @@ AHEAD_VARIABLE = "TEST_CLOCK_AHEAD_DAYS"
 EVENT_DAYS_AHEAD = 40  # after the fixture's registration closes (in 30 days), as in real life
 
 
-def days_ahead() -> int:
-    return int(os.environ.get(AHEAD_VARIABLE) or 0)
+def days_ahead() -> float:
+    return float(os.environ.get(AHEAD_VARIABLE) or 0)
 
 
 def move_ahead_from_environment() -> None:
@@ -63,7 +63,20 @@ def clock_lost(hour: int = 9) -> datetime:
     return at(hour, days=-25 * 365)
 
 
-DUTCH_MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"]
+DUTCH_MONTHS = [
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+]
 
 
 def dutch_date(day: date) -> str:
