@@ -25,6 +25,7 @@ from events.models import (
 )
 from networking.models import DirectoryProfile, Offer
 from tests.clock import AMSTERDAM
+from tests.clock import today as clock_today
 
 DEMO_SLUG = "dag-van-de-lokale-democratie-demo"
 
@@ -174,16 +175,38 @@ def test_the_demo_day_is_a_tuesday_six_weeks_ahead_with_registration_open_until_
     ]
 
 
+MONDAY, TUESDAY, WEDNESDAY = 0, 1, 2
+
+
+def weekday_from(day: date, weekday: int) -> date:
+    """The first `weekday` (0 = Monday) on or after `day`."""
+    return day + timedelta(days=(weekday - day.weekday()) % 7)
+
+
+def in_december(weekday: int) -> date:
+    """A `weekday` in the first week of next December: six weeks on is the next year."""
+    return weekday_from(date(clock_today().year + 1, 12, 1), weekday)
+
+
+def soon(weekday: int) -> date:
+    return weekday_from(clock_today() + timedelta(days=1), weekday)
+
+
 @pytest.mark.parametrize(
-    ("today", "demo_day"),
+    ("today", "days_to_demo_day"),
     [
-        (date(2027, 9, 1), date(2027, 10, 19)),  # a Wednesday: the Tuesday after six weeks
-        (date(2027, 10, 5), date(2027, 11, 16)),  # a Tuesday: exactly six weeks
-        (date(2027, 12, 1), date(2028, 1, 18)),  # into the next year
-        (date(2028, 1, 10), date(2028, 2, 22)),  # a Monday: six weeks and a day
+        (soon(WEDNESDAY), 48),  # a Wednesday: the Tuesday after six weeks
+        (soon(TUESDAY), 42),  # a Tuesday: exactly six weeks
+        (in_december(WEDNESDAY), 48),  # into the next year
+        (soon(MONDAY), 43),  # a Monday: six weeks and a day
     ],
+    ids=["wednesday", "tuesday", "into-the-next-year", "monday"],
 )
-def test_the_next_demo_day_is_the_first_tuesday_at_least_six_weeks_ahead(db, time_machine, today, demo_day):
+def test_the_next_demo_day_is_the_first_tuesday_at_least_six_weeks_ahead(
+    db, time_machine, today, days_to_demo_day
+):
+    demo_day = today + timedelta(days=days_to_demo_day)
+    assert demo_day.weekday() == TUESDAY
     time_machine.move_to(datetime.combine(today, time(12), tzinfo=AMSTERDAM), tick=False)
 
     output = seed()
@@ -249,9 +272,7 @@ def test_an_organisers_new_times_for_a_round_survive_a_rerun_and_a_move(db, time
     assert ("Workshopronde 1", event.date, "11:15", "12:15") in local_times(event)
 
 
-def test_months_later_an_edition_people_registered_for_stays_and_a_fresh_one_takes_over(
-    db, time_machine
-):
+def test_months_later_an_edition_people_registered_for_stays_and_a_fresh_one_takes_over(db, time_machine):
     seed(attendees=5)
     first = Event.objects.get()
     services.register(
@@ -373,7 +394,10 @@ def test_production_demo_login_has_the_password_given(db, settings, monkeypatch)
     seed()
 
     organiser = get_user_model().objects.get(username="organisator")
-    assert (organiser.check_password("een-eigen-wachtwoord"), organiser.check_password("lokaledemocratie")) == (
+    assert (
+        organiser.check_password("een-eigen-wachtwoord"),
+        organiser.check_password("lokaledemocratie"),
+    ) == (
         True,
         False,
     )
