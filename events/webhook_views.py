@@ -3,6 +3,7 @@ state and last delivery, switch on again one that was switched off after failing
 
 from django import forms
 from django.contrib.admin.views.decorators import staff_member_required
+from django.db.models import OuterRef, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
@@ -33,11 +34,13 @@ class WebhookForm(forms.Form):
 
 
 def _endpoints(event) -> list[dict]:
-    endpoints = list(WebhookEndpoint.objects.filter(event=event).order_by("pk"))
-    last = {}
-    for delivery in WebhookDelivery.objects.filter(endpoint__in=endpoints).order_by("endpoint_id", "-pk"):
-        last.setdefault(delivery.endpoint_id, delivery)
-    return [{"endpoint": endpoint, "last": last.get(endpoint.pk)} for endpoint in endpoints]
+    """Each endpoint with its last delivery: two queries, however many deliveries there are."""
+    newest = WebhookDelivery.objects.filter(endpoint=OuterRef("pk")).order_by("-pk").values("pk")[:1]
+    endpoints = list(
+        WebhookEndpoint.objects.filter(event=event).annotate(last_delivery=Subquery(newest)).order_by("pk")
+    )
+    last = WebhookDelivery.objects.in_bulk([e.last_delivery for e in endpoints if e.last_delivery])
+    return [{"endpoint": endpoint, "last": last.get(endpoint.last_delivery)} for endpoint in endpoints]
 
 
 @never_cache

@@ -4,7 +4,6 @@ scope `programme`."""
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
 from ninja import Path, Router, Status
 
 from events import selectors
@@ -22,7 +21,6 @@ from events.board.schemas import (
     WorkshopDetailsIn,
     WorkshopIn,
 )
-from events.errors import InvalidInput
 from events.models import Room, Round, Workshop
 from events.schemas import MAX_ID, error_responses
 from events.services import StaleVersion
@@ -35,36 +33,8 @@ def _event():
     return selectors.current_event()
 
 
-def _in_event(model, pk: int | None, event, field: str, unknown: str, **filters):
-    if pk is None:
-        return None
-    found = model.objects.filter(pk=pk, **{filters.get("path", "event"): event}).first()
-    if found is None:
-        raise InvalidInput({field: [unknown]})
-    return found
-
-
 def _change(payload: ChangeIn) -> services.Change:
-    event = _event()
-    workshop = _in_event(
-        Workshop, payload.workshop, event, "workshop", _("Unknown workshop."), path="round__event"
-    )
-    other = _in_event(
-        Workshop, payload.swap_with, event, "swap_with", _("Unknown workshop."), path="round__event"
-    )
-    if other is not None and payload.swap_version is None:
-        raise InvalidInput({"swap_version": [_("Send the version of the other card.")]})
-    if other is None and payload.room is None and payload.round is None and payload.capacity is None:
-        raise InvalidInput({"workshop": [_("Say where the workshop goes, or its new capacity.")]})
-    return services.Change(
-        workshop=workshop,
-        version=payload.version,
-        room=_in_event(Room, payload.room, event, "room", _("Unknown room.")),
-        round=_in_event(Round, payload.round, event, "round", _("Unknown round.")),
-        capacity=payload.capacity,
-        other=other,
-        other_version=payload.swap_version,
-    )
+    return services.change_from_ids(_event(), **payload.dict())
 
 
 def _stale(error: StaleVersion):
@@ -177,8 +147,8 @@ def create_workshop(request: HttpRequest, payload: WorkshopIn):
     workshop = services.create_workshop(
         event,
         title=payload.title,
-        room=_in_event(Room, payload.room, event, "room", _("Unknown room.")),
-        round=_in_event(Round, payload.round, event, "round", _("Unknown round.")),
+        room=services.in_event(Room, payload.room, event, "room"),
+        round=services.in_event(Round, payload.round, event, "round"),
         capacity=payload.capacity,
         description=payload.description,
         speakers=payload.speakers,

@@ -37,6 +37,49 @@ class Change:
         return [self.workshop.pk] + ([self.other.pk] if self.other else [])
 
 
+def in_event(model, pk: int | None, event: Event, field: str):
+    """The row `pk` of this event's `model`, or None without a pk; another event's or a missing
+    one is an error on `field`."""
+    if pk is None:
+        return None
+    path = "round__event" if model is Workshop else "event"
+    found = model.objects.filter(pk=pk, **{path: event}).first()
+    if found is None:
+        unknown = {Workshop: _("Unknown workshop."), Room: _("Unknown room."), Round: _("Unknown round.")}
+        raise InvalidInput({field: [unknown[model]]})
+    return found
+
+
+def change_from_ids(
+    event: Event,
+    *,
+    workshop: int,
+    version: int,
+    room: int | None = None,
+    round: int | None = None,
+    capacity: int | None = None,
+    swap_with: int | None = None,
+    swap_version: int | None = None,
+) -> Change:
+    """A change as the board sends it (ids), checked: every id of this event, and a change that
+    says something (a place, a capacity, or a card to swap with and its version)."""
+    card = in_event(Workshop, workshop, event, "workshop")
+    other = in_event(Workshop, swap_with, event, "swap_with")
+    if other is not None and swap_version is None:
+        raise InvalidInput({"swap_version": [_("Send the version of the other card.")]})
+    if other is None and room is None and round is None and capacity is None:
+        raise InvalidInput({"workshop": [_("Say where the workshop goes, or its new capacity.")]})
+    return Change(
+        workshop=card,
+        version=version,
+        room=in_event(Room, room, event, "room"),
+        round=in_event(Round, round, event, "round"),
+        capacity=capacity,
+        other=other,
+        other_version=swap_version,
+    )
+
+
 def apply_change(change: Change) -> dict:
     """Carry out the change through the programme service; counts of told, released, promoted."""
     if change.other is not None:

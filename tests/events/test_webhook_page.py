@@ -2,10 +2,12 @@
 endpoint with its secret shown once, see each endpoint's state and last delivery, switch on again
 one that was switched off; bad input is 422 with nothing stored; staff only."""
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from events import webhooks
-from events.models import WebhookEndpoint
+from events.models import WebhookDelivery, WebhookEndpoint
 
 PAGE = "/dashboard/webhooks/"
 
@@ -61,3 +63,33 @@ def test_the_page_is_for_organisers_only(client, event):
         == 302
     )
     assert WebhookEndpoint.objects.count() == 0
+
+
+def _endpoint_with_deliveries(event, n: int, statuses: list[int]) -> WebhookEndpoint:
+    endpoint, _secret = webhooks.register(
+        event, url=f"https://crm{n}.example/dld", events=["registration.created"]
+    )
+    for status in statuses:
+        WebhookDelivery.objects.create(
+            endpoint=endpoint,
+            event_type="registration.created",
+            body="{}",
+            last_status=status,
+            attempts=1,
+            last_attempt_at=timezone.now(),
+        )
+    return endpoint
+
+
+def test_each_endpoint_shows_its_last_delivery_in_the_same_number_of_queries(organiser_admin, event):
+    _endpoint_with_deliveries(event, 1, [500, 201])
+    organiser_admin.get(PAGE)  # the session, the event and the translations warmed up
+    with CaptureQueriesContext(connection) as one:
+        organiser_admin.get(PAGE)
+    for n in range(2, 6):
+        _endpoint_with_deliveries(event, n, [201] * 20 + [410 + n])
+    with CaptureQueriesContext(connection) as five:
+        page = organiser_admin.get(PAGE).content.decode()
+
+    assert len(five.captured_queries) == len(one.captured_queries)
+    assert [f"{410 + n}" in page for n in range(2, 6)] == [True] * 4
