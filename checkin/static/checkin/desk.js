@@ -23,4 +23,13 @@ window.addEventListener("afterprint", () => code?.focus());
 if (document.querySelector("[data-autoprint]")) {
   window.print();
 }
-if (!document.querySelector(".desk-walk-in[open]")) code?.focus();
+// Keyboard first: after a failed form the first field in error (or the error itself) has the
+// focus, else what the page marks (the search after a search), else the scan field.
+const firstError = document.querySelector('[aria-invalid="true"], [data-error-focus]');
+if (firstError) {
+  firstError.focus();
+} else if (document.querySelector("[data-focus]")) {
+  document.querySelector("[data-focus]").focus();
+} else if (!document.querySelector(".desk-walk-in[open]")) {
+  code?.focus();
+}
