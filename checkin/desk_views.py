@@ -169,7 +169,9 @@ DONE = {"corrected", "confirmation", "link"}
 
 def _correction_form(registration: Registration, data=None) -> CorrectPersonForm:
     initial = {field: getattr(registration, field) for field in CORRECTABLE}
-    return CorrectPersonForm(data, initial=initial, auto_id=f"fix-{registration.pk}-%s")
+    form = CorrectPersonForm(data, initial=initial, auto_id=f"fix-{registration.pk}-%s")
+    form.registration = registration  # whose form it is, when shown again with its errors
+    return form
 
 
 def _organiser_search(request: HttpRequest, correcting: CorrectPersonForm | None) -> dict:
@@ -207,24 +209,31 @@ def _found(request: HttpRequest, done: str, registration: Registration) -> HttpR
     return redirect(f"{reverse('checkin:desk')}?{urlencode({'q': registration.reference, 'gedaan': done})}")
 
 
-def _confirmed_registration(request: HttpRequest) -> Registration:
-    registration = _registration(request)
-    if registration is None:
-        raise RegistrationError("unknown_registration", Scan.Status.UNKNOWN.label, status=404)
-    return registration
+def _unknown(request: HttpRequest) -> HttpResponse:
+    """The desk's answer to a reference it has no (confirmed) registration for."""
+    return _page(request, status=404, error=Scan.Status.UNKNOWN.label)
+
+
+def for_registration(view):
+    """The view gets the confirmed registration the form's `reference` names (else the desk says 404)."""
+
+    @wraps(view)
+    def found(request: HttpRequest, *args, **kwargs):
+        registration = _registration(request)
+        if registration is None:
+            return _unknown(request)
+        return view(request, registration, *args, **kwargs)
+
+    return found
 
 
 @never_cache
 @require_POST
 @organiser_required
-def correct(request: HttpRequest) -> HttpResponse:
+@for_registration
+def correct(request: HttpRequest, registration: Registration) -> HttpResponse:
     """A misspelt name or a wrong role: stored and in the trail; the next badge print shows it."""
-    try:
-        registration = _confirmed_registration(request)
-    except RegistrationError as error:
-        return _page(request, status=error.status, error=error.message)
     form = _correction_form(registration, request.POST)
-    form.registration = registration
     if form.is_valid():
         try:
             registrations.correct_person(registration, **form.cleaned_data)
@@ -238,15 +247,12 @@ def correct(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_POST
 @organiser_required
-def resend(request: HttpRequest) -> HttpResponse:
+@for_registration
+def resend(request: HttpRequest, registration: Registration) -> HttpResponse:
     """The confirmation (`what=confirmation`: badge, private link, calendar) or only the private
     link (`what=link`) sent again, to the address they registered with."""
     what = request.POST.get("what")
     send = {"confirmation": registrations.resend_confirmation, "link": registrations.resend_link}.get(what)
-    try:
-        registration = _confirmed_registration(request)
-    except RegistrationError as error:
-        return _page(request, status=error.status, error=error.message)
     if send is None:
         return _page(request, status=422, error=Scan.Status.UNKNOWN.label)
     send(registration)
@@ -285,11 +291,11 @@ def phoned_in(request: HttpRequest, reference: str) -> HttpResponse:
     """The phone-in's result: reference, seats and waiting-list places, and the badge to print."""
     registration = (
         Registration.objects.select_related("municipality")
-        .filter(event=request.event, reference=reference)
+        .filter(event=request.event, reference=reference, status=Registration.Status.CONFIRMED)
         .first()
     )
     if registration is None:
-        return _page(request, status=404, error=Scan.Status.UNKNOWN.label)
+        return _unknown(request)
     return render(
         request,
         "checkin/phoned_in.html",
@@ -315,11 +321,9 @@ def _registration(request: HttpRequest) -> Registration | None:
 @never_cache
 @require_POST
 @desk_required
-def reprint(request: HttpRequest) -> HttpResponse:
+@for_registration
+def reprint(request: HttpRequest, registration: Registration) -> HttpResponse:
     """Another print of the badge (reprint), or, `new` set, a new badge for a lost one (reissue)."""
-    registration = _registration(request)
-    if registration is None:
-        return _page(request, status=404, error=Scan.Status.UNKNOWN.label)
     try:
         if request.POST.get("new"):
             registration = services.reissue_badge(

@@ -33,3 +33,19 @@ if (firstError) {
 } else if (!document.querySelector(".desk-walk-in[open]")) {
   code?.focus();
 }
+
+// The shortcuts the pages list (Alt+letter): an element marked data-shortcut="letter" is clicked
+// (a link, a button) or focused (a field). The key's code, not its character, so that a Mac's
+// Option+letter (which types a symbol) works too.
+document.addEventListener("keydown", (event) => {
+  if (!event.altKey || event.ctrlKey || event.metaKey || !event.code.startsWith("Key")) return;
+  const target = document.querySelector(`[data-shortcut="${event.code.slice(3).toLowerCase()}"]`);
+  if (!target) return;
+  event.preventDefault();
+  if (target.matches("a, button")) {
+    target.click();
+  } else {
+    target.focus();
+    target.select?.();
+  }
+});
