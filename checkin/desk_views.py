@@ -204,7 +204,7 @@ def organiser_required(view):
     return staff_member_required(checked)
 
 
-def _found(request: HttpRequest, done: str, registration: Registration) -> HttpResponse:
+def _found(done: str, registration: Registration) -> HttpResponse:
     """Back to the desk with the person shown by their reference, and what was done."""
     return redirect(f"{reverse('checkin:desk')}?{urlencode({'q': registration.reference, 'gedaan': done})}")
 
@@ -240,7 +240,7 @@ def correct(request: HttpRequest, registration: Registration) -> HttpResponse:
         except RegistrationError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
-            return _found(request, "corrected", registration)
+            return _found("corrected", registration)
     return _page(request, status=422, correcting=form)
 
 
@@ -256,7 +256,7 @@ def resend(request: HttpRequest, registration: Registration) -> HttpResponse:
     if send is None:
         return _page(request, status=422, error=Scan.Status.UNKNOWN.label)
     send(registration)
-    return _found(request, what, registration)
+    return _found(what, registration)
 
 
 @never_cache
