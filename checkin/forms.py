@@ -1,4 +1,5 @@
-"""Organisers' forms: scanner devices, a walk-in at the desk, and the filters of the history page."""
+"""Organisers' forms: scanner devices, a walk-in, a phone-in and a correction at the desk, and the
+filters of the history page."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -7,8 +8,8 @@ from checkin.models import Device
 from checkin.selectors import doors
 from checkin.services import BULK_MAX, is_short_code
 from events import audit
-from events.forms import RegistrationForm
-from events.models import AuditEntry, Event, Room, Workshop, max_length
+from events.forms import PersonForm, RegistrationForm
+from events.models import AuditEntry, Event, Role, Room, Workshop, max_length
 
 
 class DoorChoiceField(forms.ModelChoiceField):
@@ -93,7 +94,12 @@ class ShortCodeForm(forms.Form):
         max_length=20,
         help_text=_("The 8 characters under the QR code, e.g. ABCD-EFGH."),
         widget=forms.TextInput(
-            attrs={"autocapitalize": "characters", "autocomplete": "off", "spellcheck": "false", "autofocus": True}
+            attrs={
+                "autocapitalize": "characters",
+                "autocomplete": "off",
+                "spellcheck": "false",
+                "autofocus": True,
+            }
         ),
     )
 
@@ -140,3 +146,22 @@ class DeskWalkInForm(RegistrationForm):
     booked) and the needs."""
 
     needs = None
+
+
+class PhoneInForm(RegistrationForm):
+    """Someone who phones the organisers: the registration's own fields and rules, with their
+    workshops (one per round); no needs or invitation code asked over the phone."""
+
+    role = forms.ChoiceField(label=_("Role"), choices=[("", "—"), *Role.choices])
+    needs = None
+    code = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["first_name"].widget.attrs["autofocus"] = True  # the caller's name comes first
+
+
+class CorrectPersonForm(PersonForm):
+    """A misspelt name or a wrong role, fixed at the desk: the same fields and rules as registering."""
+
+    role = forms.ChoiceField(label=_("Role"), choices=[("", "—"), *Role.choices])

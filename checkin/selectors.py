@@ -3,7 +3,20 @@
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Case, CharField, Count, Exists, Max, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Concat, TruncMinute
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -11,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from checkin.models import CheckIn, Device, Scan
 from checkin.schemas import recent_scan_out, source_key
 from events.dashboard import SECTIONS
-from events.models import Booking, Event, Registration, Room, Round, Workshop
+from events.models import Booking, Delegation, Event, Registration, Room, Round, Workshop
 from events.municipalities import SIZE_CLASSES
 from events.selectors import outbox_status
 from events.times import iso
@@ -395,20 +408,24 @@ def door_answer(scan: Scan) -> dict:
 SEARCH_LIMIT = 20
 
 
-def search_attendees(event: Event, query: str) -> list[dict]:
-    """Attendees by (part of) their name or by reference, for staff at a door: never an e-mail address."""
+def _entrance_check_in():
+    return Exists(CheckIn.objects.filter(registration=OuterRef("pk"), workshop__isnull=True))
+
+
+def matching_attendees(event: Event, query: str) -> QuerySet[Registration]:
+    """Registrations by (part of) their name or by reference, with `checked_in` (at the entrance)."""
     query = " ".join(query.split())
-    entrance = CheckIn.objects.filter(registration=OuterRef("pk"), workshop__isnull=True)
-    matches = (
+    return (
         Registration.objects.filter(event=event, erased_at__isnull=True)
-        .annotate(
-            full=Concat("first_name", Value(" "), "last_name"),
-            checked_in=Exists(entrance),
-        )
+        .annotate(full=Concat("first_name", Value(" "), "last_name"), checked_in=_entrance_check_in())
         .filter(Q(full__icontains=query) | Q(reference__iexact=query) | Q(reference__iexact=f"DLD-{query}"))
-        .select_related("municipality")
+        .select_related("municipality", "delegation__municipality")
         .order_by("last_name", "first_name", "pk")[:SEARCH_LIMIT]
     )
+
+
+def search_attendees(event: Event, query: str) -> list[dict]:
+    """Attendees by (part of) their name or by reference, for staff at a door: never an e-mail address."""
     return [
         {
             "name": registration.full_name,
@@ -419,8 +436,28 @@ def search_attendees(event: Event, query: str) -> list[dict]:
             "status": registration.status,
             "checked_in": registration.checked_in,
         }
-        for registration in matches
+        for registration in matching_attendees(event, query)
     ]
+
+
+def delegation_members(delegation: Delegation) -> list[Registration]:
+    """The delegation's members for the organisers' desk, coordinator first: each with
+    `checked_in` (arrived at the entrance) and `desk_bookings` (their workshops in programme order,
+    seat or waitlist place). Cancelled members stay in the list, marked by their status."""
+    members = (
+        delegation.members.annotate(checked_in=_entrance_check_in())
+        .prefetch_related(
+            Prefetch(
+                "bookings",
+                queryset=Booking.objects.select_related("workshop__round").order_by(
+                    "round__starts_at", "swap"
+                ),
+                to_attr="desk_bookings",
+            )
+        )
+        .order_by("last_name", "first_name", "pk")
+    )
+    return sorted(members, key=lambda member: member.pk != delegation.coordinator_registration_id)
 
 
 def doors(event: Event) -> QuerySet[Workshop]:

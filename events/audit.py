@@ -220,6 +220,8 @@ describe(
         "registration.erased": _("Personal data erased"),
         "registration.address_verified": _("E-mail address confirmed"),
         "registration.confirmation_resent": _("Confirmation sent again"),
+        "registration.link_resent": _("Private link sent again"),
+        "registration.corrected": _("Name or role corrected"),
         "registration.seats_released": _("Seats released (address not confirmed)"),
         "api_token.created": _("API token created"),
         "api_token.revoked": _("API token revoked"),

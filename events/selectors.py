@@ -135,6 +135,15 @@ def programme(event: Event) -> list:
     return rounds
 
 
+def rounds_with_choice(event: Event, data) -> list:
+    """Workshop rounds, each with the workshop id a form chose in it (`round.chosen`), for
+    events/_round_choices.html."""
+    rounds = [round_ for round_ in programme(event) if round_.is_bookable]
+    for round_ in rounds:
+        round_.chosen = data.get(f"round-{round_.pk}", "")
+    return rounds
+
+
 def outbox_status() -> dict[str, int]:
     """E-mails still to go out and those that failed for good (counts only: no addresses, since
     scanner devices see the dashboard too)."""

@@ -100,7 +100,7 @@ def register(request: HttpRequest) -> HttpResponse:
             "event": event,
             "form": form,
             "extras": list(REGISTRATION_EXTRAS),
-            "rounds": _rounds_with_choice(event, request.POST),
+            "rounds": selectors.rounds_with_choice(event, request.POST),
             "registration_open": event.registration_is_open(),
             "resend_url": reverse("events:resend"),
         },
@@ -159,14 +159,6 @@ def verify_address(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
-def _rounds_with_choice(event, data) -> list:
-    """Workshop rounds, each with the workshop id the form chose in it (`round.chosen`)."""
-    rounds = [round_ for round_ in selectors.programme(event) if round_.is_bookable]
-    for round_ in rounds:
-        round_.chosen = data.get(f"round-{round_.pk}", "")
-    return rounds
-
-
 @require_http_methods(["GET", "HEAD", "POST"])
 def manage(request: HttpRequest, token: str) -> HttpResponse:
     registration = selectors.registration_for_token(token)
@@ -197,7 +189,9 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
             "on_the_day": registration.event.date
             == timezone.localdate(timezone=ZoneInfo(registration.event.timezone)),
             "form": form,
-            "rounds": _rounds_with_choice(registration.event, request.POST if form.is_bound else current),
+            "rounds": selectors.rounds_with_choice(
+                registration.event, request.POST if form.is_bound else current
+            ),
             "token": token,
             "panels": list(ATTENDEE_PANELS),
             "messages_opted_out": messaging.opted_out_at(registration),
@@ -429,8 +423,10 @@ def register_delegation(request: HttpRequest) -> HttpResponse:
             _show_errors(error.errors, form, members, rows)
         except RegistrationError as error:
             form.add_error(None, error.message)
-    has_errors = request.method == "POST" and "more" not in request.POST and (
-        form.errors or any(member.errors for member in members)
+    has_errors = (
+        request.method == "POST"
+        and "more" not in request.POST
+        and (form.errors or any(member.errors for member in members))
     )
     return render(
         request,
@@ -457,9 +453,7 @@ def delegation(request: HttpRequest, token: str) -> HttpResponse:
     notice = ""
     refused = None  # a remove or resend the service refused: said on the page, as it is now
     adding = "add" in request.POST
-    new_member = DelegationMemberForm(
-        request.POST if adding else None, prefix="new", event=delegation.event
-    )
+    new_member = DelegationMemberForm(request.POST if adding else None, prefix="new", event=delegation.event)
     if adding and new_member.is_valid():
         try:
             services.add_member(delegation, new_member.cleaned_data, language=translation.get_language())
@@ -524,5 +518,7 @@ def verify_delegation(request: HttpRequest, token: str) -> HttpResponse:
             status=error.status,
         )
     return render(
-        request, "events/verify_delegation.html", {"event": delegation.event, "delegation": delegation, "token": token}
+        request,
+        "events/verify_delegation.html",
+        {"event": delegation.event, "delegation": delegation, "token": token},
     )

@@ -138,6 +138,38 @@ def badge_holder(event, municipalities, n: int, **fields) -> Registration:
     return registration
 
 
+def amersfoort_delegation(event: Event, *members: dict, **coordinator):
+    """(delegation, manage token, [(registration, token)]) of Amersfoort's clerk Griet Griffier
+    (`coordinator` overrides her fields), who attends, with `members` (dicts as
+    events.forms.clean_delegation returns them), registered through the service."""
+    return services.register_delegation(
+        event=event,
+        coordinator={
+            "first_name": "Griet",
+            "last_name": "Griffier",
+            "email": "griffie@amersfoort.example",
+            "role": "griffier",
+            **coordinator,
+        },
+        municipality=Municipality.objects.get(pk="GM0307"),
+        attending=True,
+        members=list(members),
+    )
+
+
+def delegation_member(
+    first_name: str, last_name: str, *workshops: Workshop, email="", role="raadslid"
+) -> dict:
+    """One member of a delegation, without an address of their own unless `email` is given."""
+    return {
+        "first_name": first_name,
+        "last_name": last_name,
+        "email": email,
+        "role": role,
+        "workshops": list(workshops),
+    }
+
+
 def registration_payload(n: int = 1, **overrides) -> dict:
     """The body of `POST /api/v1/registrations` for person n."""
     payload = {

@@ -141,6 +141,28 @@ def resend_confirmation(registration: Registration) -> bool:
     return True
 
 
+def resend_link(registration: Registration) -> bool:
+    """An organiser sends someone their private link again ("Send my link again" for one
+    registration, not held to the limit per address): with a fresh verification link while the
+    address is not proven. Nothing for a cancelled or erased registration; returns whether a mail
+    was queued."""
+    with transaction.atomic():
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if not registration.is_confirmed or registration.erased_at is not None:
+            return False
+        tokens = (
+            {} if registration.address_verified else {str(registration.pk): new_address_token(registration)}
+        )
+        outbox.queue(
+            "registration_links",
+            to=registration.email,
+            registration=registration,
+            context={"registrations": [registration.pk], "address_tokens": tokens},
+        )
+        audit.log(registration, "registration.link_resent")
+    return True
+
+
 def proof_deadline(registration: Registration):
     """Until when an unproven registration holds its seats; None when they are held without limit."""
     hours = settings.ADDRESS_PROOF_HOURS

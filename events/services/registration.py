@@ -23,6 +23,7 @@ from events.models import (
     InvitationCode,
     Municipality,
     Registration,
+    Role,
     Round,
     Workshop,
     secret_hash,
@@ -76,7 +77,9 @@ def give_missing_read_only_tokens() -> int:
     given = 0
     missing = Registration.objects.filter(calendar_token="", erased_at__isnull=True)
     for pk in missing.values_list("pk", flat=True):
-        given += Registration.objects.filter(pk=pk).update(**new_read_only_tokens(), manage_token_opens_feeds=True)
+        given += Registration.objects.filter(pk=pk).update(
+            **new_read_only_tokens(), manage_token_opens_feeds=True
+        )
     return given
 
 
@@ -87,6 +90,31 @@ def renew_read_only_links(registration: Registration) -> Registration:
         registration = lock_registration(registration, allow_cancelled=True)
         save_changes(registration, {**new_read_only_tokens(), "manage_token_opens_feeds": False})
         audit.log(registration, "registration.links_renewed")
+    return registration
+
+
+# The fields of a person an organiser may correct (the address is the attendee's own to change).
+CORRECTABLE = ("first_name", "last_name", "role")
+
+
+def correct_person(registration: Registration, *, first_name: str, last_name: str, role: str) -> Registration:
+    """An organiser fixes a misspelt name or a wrong role (the desk, a phone call). The badge shows
+    it on its next print; the trail keeps before and after, by whoever acts now (audit.acting).
+    An empty name or an unknown role is refused as the registration form refuses it."""
+    corrected = {"first_name": first_name.strip(), "last_name": last_name.strip(), "role": role}
+    for field in ("first_name", "last_name"):
+        if not corrected[field]:
+            raise RegistrationError("name_required", _("Fill in the name."), field=field, status=422)
+    if role not in Role.values:
+        raise RegistrationError("unknown_role", _("Choose one of the roles."), field="role", status=422)
+    with transaction.atomic():
+        registration = lock_registration(registration)
+        changed = audit.changes(audit.values(registration, CORRECTABLE), corrected)
+        if not changed:
+            return registration
+        save_changes(registration, {field: corrected[field] for field in changed})
+        audit.log(registration, "registration.corrected", changes=changed)
+        announce_after_commit(registrations=[(registration.pk, "changed")])
     return registration
 
 

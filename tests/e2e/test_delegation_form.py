@@ -5,9 +5,9 @@ focus and its link leading to that row's field; nothing scrolls sideways, axe fi
 import pytest
 from playwright.sync_api import expect
 
-from events import services
-from events.models import Delegation, Municipality, Registration
+from events.models import Delegation, Registration
 from tests.e2e.browser import blocking_violations, new_context
+from tests.factories import amersfoort_delegation, delegation_member
 
 PHONE = {"width": 390, "height": 844}
 
@@ -113,25 +113,8 @@ def test_a_bad_row_comes_back_with_its_error_in_focus_and_nothing_stored(phone):
 
 
 def test_the_form_and_the_coordinators_page_fit_a_laptop_screen(browser, server, programme):
-    _delegation, token, _members = services.register_delegation(
-        event=programme["raad"].round.event,
-        coordinator={
-            "first_name": "Griet",
-            "last_name": "Griffier",
-            "email": "griffie@amersfoort.example",
-            "role": "griffier",
-        },
-        municipality=Municipality.objects.get(pk="GM0307"),
-        attending=True,
-        members=[
-            {
-                "first_name": "Raad",
-                "last_name": "Lid",
-                "email": "",
-                "role": "raadslid",
-                "workshops": [programme["raad"]],
-            }
-        ],
+    _delegation, token, _members = amersfoort_delegation(
+        programme["raad"].round.event, delegation_member("Raad", "Lid", programme["raad"])
     )
     context = new_context(browser, server, viewport={"width": 1366, "height": 900})
     page = context.new_page()

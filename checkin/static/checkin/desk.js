@@ -23,4 +23,29 @@ window.addEventListener("afterprint", () => code?.focus());
 if (document.querySelector("[data-autoprint]")) {
   window.print();
 }
-if (!document.querySelector(".desk-walk-in[open]")) code?.focus();
+// Keyboard first: after a failed form the first field in error (or the error itself) has the
+// focus, else what the page marks (the search after a search), else the scan field.
+const firstError = document.querySelector('[aria-invalid="true"], [data-error-focus]');
+if (firstError) {
+  firstError.focus();
+} else if (document.querySelector("[data-focus]")) {
+  document.querySelector("[data-focus]").focus();
+} else if (!document.querySelector(".desk-walk-in[open]")) {
+  code?.focus();
+}
+
+// The shortcuts the pages list (Alt+letter): an element marked data-shortcut="letter" is clicked
+// (a link, a button) or focused (a field). The key's code, not its character, so that a Mac's
+// Option+letter (which types a symbol) works too.
+document.addEventListener("keydown", (event) => {
+  if (!event.altKey || event.ctrlKey || event.metaKey || !event.code.startsWith("Key")) return;
+  const target = document.querySelector(`[data-shortcut="${event.code.slice(3).toLowerCase()}"]`);
+  if (!target) return;
+  event.preventDefault();
+  if (target.matches("a, button")) {
+    target.click();
+  } else {
+    target.focus();
+    target.select?.();
+  }
+});
