@@ -26,7 +26,9 @@ from events.services.api_tokens import (
 )
 from events.services.delegations import (
     add_member,
+    answer_invitation,
     delegation_for_address_token,
+    invitation_for_token,
     register_delegation,
     remove_member,
     resend_member_link,
@@ -72,6 +74,7 @@ __all__ = [
     "REFERENCE_PREFIX",
     "StaleVersion",
     "add_member",
+    "answer_invitation",
     "authenticate_api_token",
     "book_walk_in",
     "cancel_registration",
@@ -84,6 +87,7 @@ __all__ = [
     "delegation_for_address_token",
     "erase_registration",
     "erased_email",
+    "invitation_for_token",
     "make_invitation_code",
     "move_workshop",
     "new_badge_token",
