@@ -7,12 +7,14 @@ import re
 import pytest
 import time_machine
 from django.core import mail
+from django.test import Client
 
 from checkin.services import create_device, redeem
 from events import services
 from events.models import Delegation, DelegationInvitation, OutboundEmail, Registration
 from tests.clock import at
-from tests.support import post_json, trail
+from tests.concurrency import race
+from tests.support import post_json, requires_postgres, trail
 
 # Mails go out when their change commits: these tests commit for real.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -244,3 +246,23 @@ def test_erasing_the_person_removes_the_invitations_naming_them(api, alone):
     removed = services.erase_registration(alone)
 
     assert (removed["delegation_invitations"], DelegationInvitation.objects.count()) == (1, 0)
+
+
+@requires_postgres
+def test_two_delegations_asking_the_same_person_who_says_yes_to_both_at_once_get_one(api, alone):
+    post_json(api, URL, delegation_payload(member(3, email=ALONE)))
+    post_json(
+        api, URL, delegation_payload(member(3, email=ALONE), coordinator_email="griffie@elders.example")
+    )
+    paths = [
+        INVITATION_LINK.search(message.body).group(1) for message in mail.outbox if message.to == [ALONE]
+    ]
+
+    def answer(index: int):
+        return Client().post(paths[index], {"accept": "1"}).status_code
+
+    assert sorted(race(answer, 2)) == [200, 410]
+    joined = Registration.objects.get(pk=alone.pk)
+    other = Delegation.objects.exclude(pk=joined.delegation_id).get()
+    states = {invitation.delegation_id: invitation.state for invitation in DelegationInvitation.objects.all()}
+    assert states == {joined.delegation_id: "accepted", other.pk: "expired"}
