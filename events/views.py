@@ -476,11 +476,17 @@ def delegation(request: HttpRequest, token: str) -> HttpResponse:
         reference = request.POST.get("reference", "")
         try:
             if "remove" in request.POST:
-                services.remove_member(delegation, reference)
-                notice = "verwijderd"
+                removed = services.remove_member(delegation, reference)
+                if isinstance(removed, DelegationInvitation):
+                    notice = "ingetrokken"
+                else:  # someone who joined by invitation keeps their own registration
+                    notice = "verwijderd" if not removed.is_confirmed else "uit-delegatie"
             elif "resend" in request.POST:
                 services.resend_member_link(delegation, reference)
                 notice = "verstuurd"
+            elif "reinvite" in request.POST:
+                services.resend_invitation(delegation, reference)
+                notice = "opnieuw-uitgenodigd"
         except RegistrationError as error:
             # A stale page (the member was taken off meanwhile): say so above the list as it is now.
             refused = error
@@ -508,9 +514,12 @@ def delegation(request: HttpRequest, token: str) -> HttpResponse:
             "welcome": "welkom" in request.GET,
             "invited": "uitgenodigd" in request.GET,
             "removed": "verwijderd" in request.GET,
+            "withdrawn": "ingetrokken" in request.GET,
+            "left": "uit-delegatie" in request.GET,
             "added": "toegevoegd" in request.GET,
             "new_member": new_member,
             "resent": "verstuurd" in request.GET,
+            "reinvited": "opnieuw-uitgenodigd" in request.GET,
             "refused": refused.message if refused else "",
         },
         status=refused.status if refused else 422 if new_member.errors else 200,

@@ -31,6 +31,7 @@ from events.services.delegations import (
     invitation_for_token,
     register_delegation,
     remove_member,
+    resend_invitation,
     resend_member_link,
     verify_delegation_address,
 )
@@ -104,6 +105,7 @@ __all__ = [
     "renew_read_only_links",
     "reschedule_round",
     "resend_confirmation",
+    "resend_invitation",
     "resend_member_link",
     "revoke_api_token",
     "save_changes",

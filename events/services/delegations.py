@@ -153,13 +153,17 @@ def _invite(delegation: Delegation, registration: Registration, person: dict) ->
         token_hash=secret_hash(token),
     )
     audit.log(delegation, "delegation.member_invited", data={"invitation": invitation.reference})
+    _mail_invitation(invitation, token)
+    return invitation
+
+
+def _mail_invitation(invitation: DelegationInvitation, token: str) -> None:
     outbox.queue(
         "delegation_invitation",
-        to=registration.email,
-        registration=registration,
+        to=invitation.registration.email,
+        registration=invitation.registration,
         context={"invitation": invitation.pk, "token": token},
     )
-    return invitation
 
 
 def _register_member(delegation: Delegation, person: dict, language: str) -> tuple[Registration, str]:
@@ -362,3 +366,23 @@ def resend_member_link(delegation: Delegation, reference: str) -> bool:
             status=422,
         )
     return resend_confirmation(member)
+
+
+def resend_invitation(delegation: Delegation, reference: str) -> DelegationInvitation:
+    """The coordinator sends an open invitation (by its reference) once more, with a new link: the
+    earlier one stops working."""
+    with transaction.atomic():
+        invitation = (
+            delegation.invitations.select_for_update()
+            .select_related("registration")
+            .filter(reference=reference)
+            .first()
+        )
+        if invitation is None or not invitation.is_open:
+            raise RegistrationError("unknown_member", _("This person is not in the delegation."), status=404)
+        token = secrets.token_urlsafe(16)
+        invitation.token_hash = secret_hash(token)
+        invitation.save(update_fields=["token_hash"])
+        audit.log(delegation, "delegation.invitation_resent", data={"invitation": reference})
+        _mail_invitation(invitation, token)
+    return invitation

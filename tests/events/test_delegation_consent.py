@@ -211,7 +211,7 @@ def test_an_invitation_expires_when_the_person_cancels_or_the_coordinator_withdr
         f"/aanmelden/delegatie/{delegation.manage_token}/", {"reference": invited.reference, "remove": "1"}
     )
 
-    assert removed.status_code == 302
+    assert removed["Location"] == f"/aanmelden/delegatie/{delegation.manage_token}/?ingetrokken=1"
     assert client.post(second, {"accept": "1"}).status_code == 410
     assert Registration.objects.get(pk=again.pk).delegation_id is None
 
@@ -219,12 +219,32 @@ def test_an_invitation_expires_when_the_person_cancels_or_the_coordinator_withdr
 def test_taking_off_someone_who_joined_by_consent_keeps_their_own_registration(api, client, alone):
     post_json(api, URL, delegation_payload(member(3, email=ALONE)))
     delegation = Delegation.objects.get()
+    page = f"/aanmelden/delegatie/{delegation.manage_token}/"
     client.post(invitation_path(), {"accept": "1"})
 
-    services.remove_member(delegation, alone.reference)
+    response = client.post(page, {"reference": alone.reference, "remove": "1"})
 
+    assert response["Location"] == f"{page}?uit-delegatie=1"
     after = Registration.objects.get(pk=alone.pk)
     assert (after.delegation_id, after.status, after.bookings.count()) == (None, "confirmed", 1)
+    assert [message.to for message in mail.outbox].count([ALONE]) == 1  # the invitation only
+
+
+def test_the_coordinator_sends_the_invitation_again_with_a_new_link(api, client, alone):
+    post_json(api, URL, delegation_payload(member(3, email=ALONE)))
+    delegation = Delegation.objects.get()
+    page = f"/aanmelden/delegatie/{delegation.manage_token}/"
+    first = invitation_path()
+    mail.outbox.clear()
+
+    response = client.post(page, {"reference": DelegationInvitation.objects.get().reference, "reinvite": "1"})
+
+    assert response["Location"] == f"{page}?opnieuw-uitgenodigd=1"
+    second = invitation_path()
+    assert (client.get(first).status_code, client.get(second).status_code) == (404, 200)
+    # Only an open invitation of this delegation: a member's reference is no invitation.
+    refused = client.post(page, {"reference": "DLD-XXXX", "reinvite": "1"})
+    assert refused.status_code == 404
 
 
 def test_the_coordinators_page_shows_when_a_member_arrived_on_the_day(api, client, event, programme):
