@@ -101,13 +101,15 @@ def create_delegation(request: HttpRequest, payload: DelegationIn):
     of them or, when the event has too few places left, none (422 `event_full` naming the
     shortfall). Errors per member point at the row: `members.3.email`. A member with an address
     gets their own confirmation and link (not in this answer); the coordinator manages the others
-    and, when attending, themselves (their `manage_url` is in the answer)."""
+    and, when attending, themselves (their `manage_url` is in the answer). Someone whose address is
+    registered already is `invited`: asked by mail whether they join, keeping their registration;
+    someone in another delegation is a 422 on their row."""
     event = selectors.current_event()
     cleaned = clean_delegation(payload.dict(), event)
     delegation, _token, registered = services.register_delegation(
         event=event, language=translation.get_language(), **cleaned
     )
-    members = [registration for registration, _member_token in registered]
+    members = [member for member, _member_token in registered]
     return Status(201, delegation_out(delegation, members, request.build_absolute_uri))
 
 
@@ -117,10 +119,12 @@ def create_delegation(request: HttpRequest, payload: DelegationIn):
     summary="My delegation",
 )
 def get_delegation(request: HttpRequest, manage_token: str):
-    """The delegation behind the coordinator's private link, its members (cancelled ones too)."""
+    """The delegation behind the coordinator's private link, its members (cancelled ones too), then
+    those asked to join who did not (yet)."""
     delegation = selectors.delegation_for_token(manage_token)
     members = delegation.members.select_related("delegation").order_by("created_at", "pk")
-    return delegation_out(delegation, members, request.build_absolute_uri)
+    invitations = delegation.invitations.exclude(accepted=True).order_by("created_at", "pk")
+    return delegation_out(delegation, [*members, *invitations], request.build_absolute_uri)
 
 
 @router.post(

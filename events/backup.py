@@ -29,6 +29,7 @@ from events.models import (
     AuditEntry,
     Booking,
     Delegation,
+    DelegationInvitation,
     Event,
     InvitationCode,
     Municipality,
@@ -93,6 +94,10 @@ part(InvitationCode, lambda event: InvitationCode.objects.filter(event=event).or
 part(Delegation, lambda event: Delegation.objects.filter(event=event).order_by("pk"))
 part(Registration, lambda event: Registration.objects.filter(event=event).order_by("pk"))
 part(Booking, lambda event: Booking.objects.filter(registration__event=event).order_by("pk"))
+part(
+    DelegationInvitation,
+    lambda event: DelegationInvitation.objects.filter(delegation__event=event).order_by("pk"),
+)
 # Mails about a registration of this edition, and those about no registration (e.g. to a
 # municipality's contact): one database normally holds one edition at a time.
 part(

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from events import badges, ical, outbox, selectors
 from events.links import absolute_url, calendar_path
-from events.models import Delegation, OutboundEmail, Registration, Workshop
+from events.models import Delegation, DelegationInvitation, OutboundEmail, Registration, Workshop
 from events.selectors import bookings_of
 from events.services.addresses import others_with_address, proof_deadline
 
@@ -216,9 +216,13 @@ def delegation_confirmation(email: OutboundEmail):
     """To the coordinator: the delegation's link and, for the members they manage (themselves when
     attending, those without an address), the private link and the badge. Members with an address
     of their own get their link in their own mail only."""
-    delegation = Delegation.objects.select_related("event", "municipality").get(pk=email.context["delegation"])
+    delegation = Delegation.objects.select_related("event", "municipality").get(
+        pk=email.context["delegation"]
+    )
     event = delegation.event
-    members = list(delegation.members.filter(status=Registration.Status.CONFIRMED).select_related("delegation"))
+    members = list(
+        delegation.members.filter(status=Registration.Status.CONFIRMED).select_related("delegation")
+    )
     entries = [
         {
             "registration": member,
@@ -256,3 +260,32 @@ def delegation_confirmation(email: OutboundEmail):
             badge.add_header("Content-Disposition", "attachment", filename=f"badge-{member.reference}.png")
             message.attach(badge)
     return message
+
+
+@outbox.builder("delegation_invitation")
+def delegation_invitation(email: OutboundEmail):
+    """To someone registered on their own whom a coordinator named in their delegation: who asks,
+    and the link to say yes or no. It shows nothing of their registration the mailbox's owner does
+    not know already."""
+    invitation = DelegationInvitation.objects.select_related(
+        "delegation__event", "delegation__municipality", "registration"
+    ).get(pk=email.context["invitation"])
+    delegation = invitation.delegation
+    context = {
+        "invitation": invitation,
+        "delegation": delegation,
+        "registration": invitation.registration,
+        "event": delegation.event,
+        "answer_url": absolute_url(reverse("events:delegation_invitation", args=[email.context["token"]])),
+    }
+    subject = _("%(name)s asks you to join the delegation of %(municipality)s") % {
+        "name": delegation.full_name,
+        "municipality": delegation.municipality.name,
+    }
+    return outbox.message(
+        email,
+        event=delegation.event,
+        subject=subject,
+        text=render_to_string("events/email/delegation_invitation.txt", context),
+        html=render_to_string("events/email/delegation_invitation.html", context),
+    )

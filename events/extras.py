@@ -1,6 +1,6 @@
 """What the apps built on the core add to a registration (see events.registry), registered in their
 `extras.py`: fields on the registration form and in the API, which the app stores itself, and
-panels on the attendee's own page.
+panels on the attendee's own page and on a delegation coordinator's page.
 
 So the registration page and `POST /api/v1/registrations` take networking's directory profile,
 and `events.services.register` has it stored in its own transaction, while the core knows neither
@@ -43,6 +43,11 @@ REGISTRATION_EXTRAS: Registry[RegistrationExtra] = Registry("extras")
 # Templates included on the attendee's own page (events/manage.html), in order; their context is
 # the page's: `registration`, `token`, `request`.
 ATTENDEE_PANELS: Registry[str] = Registry("extras")
+
+# Templates included on a delegation coordinator's page (events/delegation.html), after the people,
+# so that the municipality sees everything it has on one page; their context is the page's:
+# `delegation`, `event`, `token`, `request`.
+DELEGATION_PANELS: Registry[str] = Registry("extras")
 
 
 @cache

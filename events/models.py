@@ -529,6 +529,62 @@ class Registration(models.Model):
         return not self.email or self.pk == self.delegation.coordinator_registration_id
 
 
+class DelegationInvitation(models.Model):
+    """A delegation asks someone who registered on their own to join it. Only their answer to the
+    link mailed to their address lets the registration join: it keeps its badge, reference,
+    workshops and private link. Until then the coordinator sees only the name and address they
+    typed themselves, never what the person registered."""
+
+    delegation = models.ForeignKey(
+        Delegation, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("delegation")
+    )
+    registration = models.ForeignKey(
+        Registration,
+        on_delete=models.CASCADE,
+        related_name="delegation_invitations",
+        verbose_name=_("registration"),
+    )
+    # The invitation's own reference: the registration's is the person's to disclose, by joining.
+    reference = models.CharField(_("reference"), max_length=12, unique=True)
+    # The name as the coordinator typed it (the page's row before the person answers).
+    name = models.CharField(_("name"), max_length=201, validators=[single_line])
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("invited at"), auto_now_add=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True, editable=False)
+    accepted = models.BooleanField(_("accepted"), null=True, editable=False)
+    # Either side cancelled before an answer: the coordinator withdrew it, the person cancelled
+    # their registration, or they joined another delegation.
+    expired_at = models.DateTimeField(_("expired at"), null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("delegation invitation")
+        verbose_name_plural = _("delegation invitations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["delegation", "registration"],
+                condition=Q(answered_at__isnull=True, expired_at__isnull=True),
+                name="delegation_invitation_one_open",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.delegation_id} → {self.registration_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.answered_at is None and self.expired_at is None
+
+    @property
+    def state(self) -> str:
+        """invited, accepted, declined or expired: the member's status while it is not a member."""
+        if self.expired_at is not None:
+            return "expired"
+        if self.answered_at is None:
+            return "invited"
+        return "accepted" if self.accepted else "declined"
+
+
 class Booking(models.Model):
     """A registration's place in one workshop: a seat, or a place in its waitlist."""
 

@@ -14,6 +14,7 @@ from events.links import badge_image_path, calendar_path
 from events.models import (
     Booking,
     Delegation,
+    DelegationInvitation,
     InvitationCode,
     Municipality,
     Registration,
@@ -314,8 +315,15 @@ class DelegationIn(Schema):
 
 
 class DelegationMemberOut(Schema):
-    reference: str
-    status: Literal["confirmed", "cancelled"]
+    reference: str = Field(
+        description="The member's registration; for someone asked to join (`invited`, `declined`, "
+        "`expired`) the invitation's own reference: their registration is theirs to disclose, by joining."
+    )
+    status: Literal["confirmed", "cancelled", "invited", "declined", "expired"] = Field(
+        description="`invited`: the address was registered already; the person is asked by mail "
+        "whether they join (keeping their registration). `declined`: they said no. `expired`: the "
+        "invitation was withdrawn or their registration cancelled before they answered."
+    )
     manage_url: str | None = Field(
         None,
         description="Only for people the coordinator manages (themselves, members without an address); "
@@ -330,20 +338,24 @@ class DelegationOut(Schema):
 
 
 def delegation_out(delegation, members, absolute) -> dict:
-    """`members`: the delegation's registrations, coordinator's own first."""
+    """`members`: the delegation's registrations, coordinator's own first, and the invitations
+    (events.DelegationInvitation) of those asked to join, of whom nothing of their registration."""
+
+    def member_out(member) -> dict:
+        if isinstance(member, DelegationInvitation):
+            return {"reference": member.reference, "status": member.state, "manage_url": None}
+        return {
+            "reference": member.reference,
+            "status": member.status,
+            "manage_url": absolute(reverse("events:manage", args=[member.manage_token]))
+            if member.managed_by_coordinator
+            else None,
+        }
+
     return {
         "reference": delegation.reference,
         "manage_url": absolute(reverse("events:delegation", args=[delegation.manage_token])),
-        "members": [
-            {
-                "reference": member.reference,
-                "status": member.status,
-                "manage_url": absolute(reverse("events:manage", args=[member.manage_token]))
-                if member.managed_by_coordinator
-                else None,
-            }
-            for member in members
-        ],
+        "members": [member_out(member) for member in members],
     }
 
 

@@ -13,6 +13,11 @@ urlpatterns = [
     path("aanmelden/link/", views.resend, name="resend"),
     path("aanmelden/delegatie/", views.register_delegation, name="register_delegation"),
     path("aanmelden/delegatie/bevestig/<slug:token>/", views.verify_delegation, name="verify_delegation"),
+    path(
+        "aanmelden/delegatie/uitnodiging/<slug:token>/",
+        views.delegation_invitation,
+        name="delegation_invitation",
+    ),
     path("aanmelden/delegatie/<slug:token>/", views.delegation, name="delegation"),
     path("bevestig/<slug:token>/", views.verify_address, name="verify_address"),
     path("privacy/", views.privacy, name="privacy"),

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 from config.security import embeddable
 from events import attendance, badges, ical, selectors, services
 from events.errors import InvalidInput, RegistrationError, ServiceError
-from events.extras import ATTENDEE_PANELS, REGISTRATION_EXTRAS, with_extra_fields
+from events.extras import ATTENDEE_PANELS, DELEGATION_PANELS, REGISTRATION_EXTRAS, with_extra_fields
 from events.forms import (
     DelegationMemberForm,
     DelegationPageForm,
@@ -27,7 +27,7 @@ from events.forms import (
 )
 from events.links import absolute_url, badge_image_path, calendar_path, webcal_url
 from events.messaging import services as messaging
-from events.models import Delegation, Event, Registration, Theme, Workshop
+from events.models import Delegation, DelegationInvitation, Event, Registration, Theme, Workshop
 from events.presence import vouches_for_address
 
 
@@ -122,6 +122,13 @@ def resend(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _link_refused(request: HttpRequest, template: str, error: RegistrationError) -> HttpResponse:
+    """A mailed link that opens nothing (unknown, used, expired): its page, saying why."""
+    return render(
+        request, template, {"event": selectors.current_event(), "error": error.message}, status=error.status
+    )
+
+
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def verify_address(request: HttpRequest, token: str) -> HttpResponse:
@@ -130,12 +137,7 @@ def verify_address(request: HttpRequest, token: str) -> HttpResponse:
     try:
         registration = services.registration_for_address_token(token)
     except RegistrationError as error:
-        return render(
-            request,
-            "events/verify_address.html",
-            {"event": selectors.current_event(), "error": error.message},
-            status=error.status,
-        )
+        return _link_refused(request, "events/verify_address.html", error)
     if request.method == "POST":
         try:
             registration, _replaced = services.verify_address(token)
@@ -456,20 +458,29 @@ def delegation(request: HttpRequest, token: str) -> HttpResponse:
     new_member = DelegationMemberForm(request.POST if adding else None, prefix="new", event=delegation.event)
     if adding and new_member.is_valid():
         try:
-            services.add_member(delegation, new_member.cleaned_data, language=translation.get_language())
+            added, _token = services.add_member(
+                delegation, new_member.cleaned_data, language=translation.get_language()
+            )
         except RegistrationError as error:
             new_member.add_error(error.field if error.field in new_member.fields else None, error.message)
         else:
-            return redirect(reverse("events:delegation", args=[token]) + "?toegevoegd=1")
+            notice = "uitgenodigd" if isinstance(added, DelegationInvitation) else "toegevoegd"
+            return redirect(reverse("events:delegation", args=[token]) + f"?{notice}=1")
     elif request.method == "POST" and not adding:
         reference = request.POST.get("reference", "")
         try:
             if "remove" in request.POST:
-                services.remove_member(delegation, reference)
-                notice = "verwijderd"
+                removed = services.remove_member(delegation, reference)
+                if isinstance(removed, DelegationInvitation):
+                    notice = "ingetrokken"
+                else:  # someone who joined by invitation keeps their own registration
+                    notice = "verwijderd" if not removed.is_confirmed else "uit-delegatie"
             elif "resend" in request.POST:
                 services.resend_member_link(delegation, reference)
                 notice = "verstuurd"
+            elif "reinvite" in request.POST:
+                services.resend_invitation(delegation, reference)
+                notice = "opnieuw-uitgenodigd"
         except RegistrationError as error:
             # A stale page (the member was taken off meanwhile): say so above the list as it is now.
             refused = error
@@ -482,6 +493,8 @@ def delegation(request: HttpRequest, token: str) -> HttpResponse:
     for member in members:
         member.choices = list(selectors.bookings_of(member)) if member.is_confirmed else []
         member.arrived_at = arrivals.get(member.pk)
+    # Those asked to join who did not (yet): the name the coordinator typed, never their registration.
+    invitations = delegation.invitations.exclude(accepted=True).order_by("created_at", "pk")
     return render(
         request,
         "events/delegation.html",
@@ -489,15 +502,49 @@ def delegation(request: HttpRequest, token: str) -> HttpResponse:
             "event": delegation.event,
             "delegation": delegation,
             "members": members,
+            "invitations": list(invitations),
+            "panels": list(DELEGATION_PANELS),
             "token": token,
             "welcome": "welkom" in request.GET,
+            "invited": "uitgenodigd" in request.GET,
             "removed": "verwijderd" in request.GET,
+            "withdrawn": "ingetrokken" in request.GET,
+            "left": "uit-delegatie" in request.GET,
             "added": "toegevoegd" in request.GET,
             "new_member": new_member,
             "resent": "verstuurd" in request.GET,
+            "reinvited": "opnieuw-uitgenodigd" in request.GET,
             "refused": refused.message if refused else "",
         },
         status=refused.status if refused else 422 if new_member.errors else 200,
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def delegation_invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in the mail to someone a delegation asks to join: who asks, and yes or no (a button:
+    mail scanners open links)."""
+    try:
+        invitation = services.invitation_for_token(token)
+        if request.method == "POST":
+            invitation = services.answer_invitation(token, accept="accept" in request.POST)
+    except RegistrationError as error:
+        return _link_refused(request, "events/delegation_invitation.html", error)
+    expired = invitation.state == "expired" or (
+        invitation.is_open and not invitation.registration.is_confirmed
+    )
+    return render(
+        request,
+        "events/delegation_invitation.html",
+        {
+            "event": invitation.delegation.event,
+            "invitation": invitation,
+            "delegation": invitation.delegation,
+            "token": token,
+            "expired": expired,
+        },
+        status=410 if expired else 200,
     )
 
 
@@ -511,12 +558,7 @@ def verify_delegation(request: HttpRequest, token: str) -> HttpResponse:
             delegation = services.verify_delegation_address(token)
             return redirect(reverse("events:delegation", args=[delegation.manage_token]) + "?bevestigd=1")
     except RegistrationError as error:
-        return render(
-            request,
-            "events/verify_delegation.html",
-            {"event": selectors.current_event(), "error": error.message},
-            status=error.status,
-        )
+        return _link_refused(request, "events/verify_delegation.html", error)
     return render(
         request,
         "events/verify_delegation.html",

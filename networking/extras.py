@@ -1,8 +1,9 @@
 """What networking adds to a registration (see events.extras): the directory profile on the
 registration form and in the registration API, and the networking panel (directory profile,
-connect code, contacts) on the attendee's own page."""
+connect code, contacts) on the attendee's own page; the municipality's signups for the offers on
+its delegation's page."""
 
-from events.extras import ATTENDEE_PANELS, REGISTRATION_EXTRAS, RegistrationExtra
+from events.extras import ATTENDEE_PANELS, DELEGATION_PANELS, REGISTRATION_EXTRAS, RegistrationExtra
 from events.models import Registration
 from networking.forms import DirectoryProfileForm
 from networking.schemas import DirectoryProfileIn, DirectoryProfileOut
@@ -42,3 +43,4 @@ REGISTRATION_EXTRAS.register(
     )
 )
 ATTENDEE_PANELS.register("networking/_manage_directory.html")
+DELEGATION_PANELS.register("networking/_delegation_signups.html")

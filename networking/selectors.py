@@ -71,6 +71,32 @@ def offers_with_last_signup(event: Event) -> list[dict]:
     return rows
 
 
+@dataclass(frozen=True)
+class OfferState:
+    """Where a municipality stands for one offer: a place, a place in the waiting list, or none."""
+
+    offer: Offer
+    signup: Signup | None
+    position: int | None  # in the waiting list, 1 the first in line
+
+    @property
+    def state(self) -> str:
+        return self.signup.status if self.signup else "none"
+
+
+def municipality_offers(event: Event, municipality: Municipality) -> list[OfferState]:
+    """Every offer of the edition with the municipality's signup for it (a delegation's page)."""
+    signups = {
+        signup.offer_id: signup
+        for signup in Signup.objects.filter(offer__event=event, municipality=municipality)
+    }
+    states = []
+    for offer in Offer.objects.filter(event=event):
+        signup = signups.get(offer.pk)
+        states.append(OfferState(offer, signup, signup.waitlist_position() if signup else None))
+    return states
+
+
 def offer_counts(offer: Offer) -> dict:
     """One offer's places as they are now (the `offer` of a live `signup` event)."""
     return _counts(Offer.objects.with_counts().get(pk=offer.pk))

@@ -27,9 +27,12 @@ from events.services.api_tokens import (
 )
 from events.services.delegations import (
     add_member,
+    answer_invitation,
     delegation_for_address_token,
+    invitation_for_token,
     register_delegation,
     remove_member,
+    resend_invitation,
     resend_member_link,
     verify_delegation_address,
 )
@@ -74,6 +77,7 @@ __all__ = [
     "REFERENCE_PREFIX",
     "StaleVersion",
     "add_member",
+    "answer_invitation",
     "authenticate_api_token",
     "book_walk_in",
     "cancel_registration",
@@ -87,6 +91,7 @@ __all__ = [
     "delegation_for_address_token",
     "erase_registration",
     "erased_email",
+    "invitation_for_token",
     "make_invitation_code",
     "move_workshop",
     "new_badge_token",
@@ -103,6 +108,7 @@ __all__ = [
     "renew_read_only_links",
     "reschedule_round",
     "resend_confirmation",
+    "resend_invitation",
     "resend_link",
     "resend_member_link",
     "revoke_api_token",

@@ -5,17 +5,22 @@ waitlist places). A member with an address gets their own confirmation and prove
 themselves; the coordinator never receives their private link. A member without an address is
 managed by the coordinator: their mails go to the coordinator, whose proven address proves them.
 The whole delegation takes its places of the event's capacity under the event row lock, all or none.
+
+Someone who registered on their own is not registered twice: the delegation invites them, by a
+link mailed to their address, and their registration joins only when they say yes (it keeps its
+badge, reference, workshops and private link). A person is in one delegation at most.
 """
 
 import secrets
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events import audit, outbox
-from events.errors import RegistrationError
-from events.models import Delegation, Event, Municipality, Registration, secret_hash
+from events.errors import InvalidInput, RegistrationError
+from events.models import Delegation, DelegationInvitation, Event, Municipality, Registration, secret_hash
 from events.services.addresses import prove_address, resend_confirmation
 from events.services.registration import (
     cancel_registration,
@@ -23,8 +28,14 @@ from events.services.registration import (
     register,
     unique_reference,
 )
+from events.services.seats import lock_registration
 
 DELEGATION_PREFIX = "DEL-"
+INVITATION_PREFIX = "INV-"
+
+# What a delegation holds for each person it names: a new registration with its manage token, or an
+# invitation to someone registered on their own (its token is in their mail only).
+Member = tuple[Registration, str] | tuple[DelegationInvitation, str]
 
 
 def register_delegation(
@@ -35,12 +46,13 @@ def register_delegation(
     attending: bool,
     members: list[dict],
     language: str = "",
-) -> tuple[Delegation, str, list[tuple[Registration, str]]]:
+) -> tuple[Delegation, str, list[Member]]:
     """Register a delegation (input as events.forms.clean_delegation returns it). Returns the
-    delegation, its manage token, and each member's registration with its manage token (the
-    coordinator's own first when they attend). Raises RegistrationError `event_full` (422) naming
-    the shortfall when the event has fewer places left than the delegation needs: then nothing
-    is stored."""
+    delegation, its manage token, and for each person (the coordinator's own first when they
+    attend) their registration with its manage token, or the invitation sent to someone registered
+    on their own (with an empty token). Raises RegistrationError `event_full` (422) naming the
+    shortfall when the event has fewer places left than the new registrations need, and
+    InvalidInput on `members.N.email` for someone in another delegation: then nothing is stored."""
     people = [{**coordinator, "coordinator": True}] if attending else []
     people += members
     manage_token = new_manage_token()
@@ -48,15 +60,17 @@ def register_delegation(
     with transaction.atomic():
         # The same lock `register` takes for each member: the delegation's places are counted once.
         locked_event = Event.objects.select_for_update(no_key=True).get(pk=event.pk)
+        registered_alone = _registered_alone(event, people, first_member=1 if attending else 0)
+        needed = len(people) - len(registered_alone)  # those invited have a place already
         taken = Registration.objects.filter(event=event, status=Registration.Status.CONFIRMED).count()
         left = max(locked_event.capacity - taken, 0)
-        if len(people) > left:
+        if needed > left:
             raise RegistrationError(
                 "event_full",
                 _(
                     "The event has %(left)d places left; this delegation needs %(needed)d (%(short)d too many)."
                 )
-                % {"left": left, "needed": len(people), "short": len(people) - left},
+                % {"left": left, "needed": needed, "short": needed - left},
                 status=422,
             )
         delegation = Delegation.objects.create(
@@ -68,7 +82,12 @@ def register_delegation(
             manage_token_hash=secret_hash(manage_token),
             address_token_hash=secret_hash(address_token),
         )
-        registered = [_register_member(delegation, person, language) for person in people]
+        registered: list[Member] = [
+            (_invite(delegation, registered_alone[index], person), "")
+            if index in registered_alone
+            else _register_member(delegation, person, language)
+            for index, person in enumerate(people)
+        ]
         audit.log(delegation, "delegation.created", data={"members": len(registered)})
         outbox.queue(
             "delegation_confirmation",
@@ -77,6 +96,74 @@ def register_delegation(
             context={"delegation": delegation.pk, "address_token": address_token},
         )
     return delegation, manage_token, registered
+
+
+def _registration_of_address(
+    event: Event, email: str, delegation: Delegation | None = None
+) -> Registration | None:
+    """The registration someone made on their own with this address (the proven one, else the
+    first), to invite; None when there is none. Raises RegistrationError `in_other_delegation` when
+    the address is a member of another delegation than `delegation`: one delegation per person."""
+    if not email:
+        return None
+    found = list(
+        Registration.objects.filter(
+            event=event, email__iexact=email, status=Registration.Status.CONFIRMED, erased_at__isnull=True
+        ).order_by(F("address_verified_at").asc(nulls_last=True), "created_at", "pk")
+    )
+    if any(r.delegation_id is not None and r.delegation_id != getattr(delegation, "pk", None) for r in found):
+        raise RegistrationError(
+            "in_other_delegation",
+            _("This person is already in the delegation of another municipality or coordinator."),
+            field="email",
+            status=422,
+        )
+    alone = [registration for registration in found if registration.delegation_id is None]
+    return alone[0] if alone else None
+
+
+def _registered_alone(event: Event, people: list[dict], *, first_member: int) -> dict[int, Registration]:
+    """{index in `people`: registration} of the members (not the coordinator) who registered on
+    their own; InvalidInput naming the row (`members.N.email`) of anyone in another delegation."""
+    found, errors = {}, {}
+    for index, person in enumerate(people):
+        if person.get("coordinator"):
+            continue
+        try:
+            registration = _registration_of_address(event, person["email"])
+        except RegistrationError as error:
+            errors[f"members.{index - first_member}.email"] = [error.message]
+            continue
+        if registration is not None:
+            found[index] = registration
+    if errors:
+        raise InvalidInput(errors)
+    return found
+
+
+def _invite(delegation: Delegation, registration: Registration, person: dict) -> DelegationInvitation:
+    """Ask someone registered on their own to join (inside the caller's transaction): a mail to their
+    address with the link to answer. The clear token travels in the outbox row only."""
+    token = secrets.token_urlsafe(16)
+    invitation = DelegationInvitation.objects.create(
+        delegation=delegation,
+        registration=registration,
+        reference=unique_reference(DelegationInvitation, prefix=INVITATION_PREFIX, length=5),
+        name=f"{person['first_name']} {person['last_name']}",
+        token_hash=secret_hash(token),
+    )
+    audit.log(delegation, "delegation.member_invited", data={"invitation": invitation.reference})
+    _mail_invitation(invitation, token)
+    return invitation
+
+
+def _mail_invitation(invitation: DelegationInvitation, token: str) -> None:
+    outbox.queue(
+        "delegation_invitation",
+        to=invitation.registration.email,
+        registration=invitation.registration,
+        context={"invitation": invitation.pk, "token": token},
+    )
 
 
 def _register_member(delegation: Delegation, person: dict, language: str) -> tuple[Registration, str]:
@@ -104,10 +191,11 @@ def _register_member(delegation: Delegation, person: dict, language: str) -> tup
     return registration, token
 
 
-def add_member(delegation: Delegation, person: dict, *, language: str = "") -> tuple[Registration, str]:
+def add_member(delegation: Delegation, person: dict, *, language: str = "") -> Member:
     """The coordinator adds someone (`person` as a member of events.forms.clean_delegation): a
-    registration like the others, its place taken under the event lock as anyone's. A member
-    with an address gets their own mail; one without is in the coordinator's next mail."""
+    registration like the others, its place taken under the event lock as anyone's, or an
+    invitation when the address has a registration of its own. A member with an address gets
+    their own mail; one without is in the coordinator's next mail."""
     with transaction.atomic():
         delegation = (
             Delegation.objects.select_for_update()
@@ -118,6 +206,9 @@ def add_member(delegation: Delegation, person: dict, *, language: str = "") -> t
         if email and (
             (email == delegation.email.lower() and delegation.coordinator_registration_id)
             or delegation.members.filter(email__iexact=email, status=Registration.Status.CONFIRMED).exists()
+            or delegation.invitations.filter(
+                registration__email__iexact=email, answered_at__isnull=True, expired_at__isnull=True
+            ).exists()
         ):
             raise RegistrationError(
                 "email_in_delegation",
@@ -125,6 +216,8 @@ def add_member(delegation: Delegation, person: dict, *, language: str = "") -> t
                 field="email",
                 status=422,
             )
+        if (registration := _registration_of_address(delegation.event, email, delegation)) is not None:
+            return _invite(delegation, registration, person), ""
         registration, token = _register_member(delegation, person, language)
         audit.log(delegation, "delegation.member_added")
         if not person["email"]:
@@ -135,6 +228,64 @@ def add_member(delegation: Delegation, person: dict, *, language: str = "") -> t
                 context={"delegation": delegation.pk},
             )
     return registration, token
+
+
+def invitation_for_token(token: str) -> DelegationInvitation:
+    invitation = (
+        DelegationInvitation.objects.select_related(
+            "delegation__event", "delegation__municipality", "registration"
+        )
+        .filter(token_hash=secret_hash(token))
+        .first()
+    )
+    if invitation is None:
+        raise RegistrationError("unknown_link", _("This invitation is not known."), status=404)
+    return invitation
+
+
+def answer_invitation(token: str, *, accept: bool) -> DelegationInvitation:
+    """The invited person's answer to the link in their mail. Yes: their registration joins the
+    delegation as it is (badge, reference, workshops, private link), takes its municipality, and
+    their address counts as proven (the mailbox answered); their other open invitations expire.
+    No: nothing changes; the coordinator sees the refusal. The first answer stands: answering again
+    returns it unchanged. RegistrationError `invitation_expired` (410) when either side cancelled."""
+    invitation = invitation_for_token(token)
+    registration = invitation.registration
+    with transaction.atomic():
+        if accept and invitation.is_open and registration.is_confirmed and not registration.address_verified:
+            # Its own lock order (every registration of the address, by id), before the rows below.
+            registration, _replaced = prove_address(registration)
+        registration = lock_registration(registration, allow_cancelled=True)
+        invitation = DelegationInvitation.objects.select_for_update().get(pk=invitation.pk)
+        if invitation.answered_at is not None:
+            return invitation
+        if (
+            invitation.expired_at is not None
+            or not registration.is_confirmed
+            or (accept and registration.delegation_id is not None)
+        ):
+            raise RegistrationError(
+                "invitation_expired", _("This invitation is no longer valid."), status=410
+            )
+        now = timezone.now()
+        invitation.answered_at, invitation.accepted = now, accept
+        invitation.save(update_fields=["answered_at", "accepted"])
+        delegation = invitation.delegation
+        if accept:
+            registration.delegation, registration.municipality = delegation, delegation.municipality
+            registration.save(update_fields=["delegation", "municipality", "updated_at"])
+            registration.delegation_invitations.filter(
+                answered_at__isnull=True, expired_at__isnull=True
+            ).update(expired_at=now)
+            audit.log(
+                registration, "registration.joined_delegation", data={"delegation": delegation.reference}
+            )
+        audit.log(
+            delegation,
+            "delegation.invitation_accepted" if accept else "delegation.invitation_declined",
+            data={"invitation": invitation.reference},
+        )
+    return invitation
 
 
 def delegation_for_address_token(token: str) -> Delegation:
@@ -171,13 +322,34 @@ def verify_delegation_address(token: str) -> Delegation:
     return delegation
 
 
-def remove_member(delegation: Delegation, reference: str) -> Registration:
-    """The coordinator takes a member off the list: their registration is cancelled (seats to the
-    waitlists; a member with an address is told by mail)."""
+def remove_member(delegation: Delegation, reference: str) -> Registration | DelegationInvitation:
+    """The coordinator takes someone off the list. A member they registered: the registration is
+    cancelled (seats to the waitlists; a member with an address is told by mail). A member who
+    joined by invitation registered themselves: they only leave the delegation. An open
+    invitation (its own reference): withdrawn, its link answers no more."""
     member = delegation.members.filter(reference=reference).first()
     if member is None:
-        raise RegistrationError("unknown_member", _("This person is not in the delegation."), status=404)
-    return cancel_registration(member)
+        return _withdraw_invitation(delegation, reference)
+    if not member.delegation_invitations.filter(delegation=delegation, accepted=True).exists():
+        return cancel_registration(member)
+    with transaction.atomic():
+        member = lock_registration(member, allow_cancelled=True)
+        member.delegation = None
+        member.save(update_fields=["delegation", "updated_at"])
+        audit.log(member, "registration.left_delegation", data={"delegation": delegation.reference})
+        audit.log(delegation, "delegation.member_left")
+    return member
+
+
+def _withdraw_invitation(delegation: Delegation, reference: str) -> DelegationInvitation:
+    with transaction.atomic():
+        invitation = delegation.invitations.select_for_update().filter(reference=reference).first()
+        if invitation is None or not invitation.is_open:
+            raise RegistrationError("unknown_member", _("This person is not in the delegation."), status=404)
+        invitation.expired_at = timezone.now()
+        invitation.save(update_fields=["expired_at"])
+        audit.log(delegation, "delegation.invitation_withdrawn", data={"invitation": reference})
+    return invitation
 
 
 def resend_member_link(delegation: Delegation, reference: str) -> bool:
@@ -194,3 +366,23 @@ def resend_member_link(delegation: Delegation, reference: str) -> bool:
             status=422,
         )
     return resend_confirmation(member)
+
+
+def resend_invitation(delegation: Delegation, reference: str) -> DelegationInvitation:
+    """The coordinator sends an open invitation (by its reference) once more, with a new link: the
+    earlier one stops working."""
+    with transaction.atomic():
+        invitation = (
+            delegation.invitations.select_for_update()
+            .select_related("registration")
+            .filter(reference=reference)
+            .first()
+        )
+        if invitation is None or not invitation.is_open:
+            raise RegistrationError("unknown_member", _("This person is not in the delegation."), status=404)
+        token = secrets.token_urlsafe(16)
+        invitation.token_hash = secret_hash(token)
+        invitation.save(update_fields=["token_hash"])
+        audit.log(delegation, "delegation.invitation_resent", data={"invitation": reference})
+        _mail_invitation(invitation, token)
+    return invitation

@@ -10,7 +10,15 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from events import audit, badges
-from events.models import AuditEntry, Delegation, Event, OutboundEmail, Registration, secret_hash
+from events.models import (
+    AuditEntry,
+    Delegation,
+    DelegationInvitation,
+    Event,
+    OutboundEmail,
+    Registration,
+    secret_hash,
+)
 from events.services.registration import cancel_registration, new_manage_token, unique_reference
 from events.services.seats import lock_registration
 from events.signals import event_purged, registration_erased
@@ -54,6 +62,9 @@ def erase_registration(registration: Registration) -> Counter:
         ):
             removed.update(counts or {})
         removed["emails"] += OutboundEmail.objects.filter(registration=registration).delete()[0]
+        # An invitation ties the person to a delegation by the name the coordinator typed.
+        if invited := DelegationInvitation.objects.filter(registration=registration).delete()[0]:
+            removed["delegation_invitations"] += invited
         badge_secret, manage_token = badges.new_secret(), new_manage_token()
         changes = {
             "first_name": ERASED_NAME,

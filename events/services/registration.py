@@ -19,6 +19,7 @@ from events.extras import save_extras
 from events.models import (
     Booking,
     Delegation,
+    DelegationInvitation,
     Event,
     InvitationCode,
     Municipality,
@@ -403,6 +404,10 @@ def cancel_registration(
         registration.status = Registration.Status.CANCELLED
         registration.cancelled_at = timezone.now()
         registration.save(update_fields=["status", "cancelled_at", "updated_at"])
+        # A delegation's invitation to join is void once the person is not coming.
+        DelegationInvitation.objects.filter(
+            registration=registration, answered_at__isnull=True, expired_at__isnull=True
+        ).update(expired_at=registration.cancelled_at)
         calendar_changed([registration.pk])
         for workshop_id in sorted(freed):
             promote(locked[workshop_id], locked)

@@ -1,10 +1,11 @@
-"""The networking panel on an attendee's own page (registered in networking.extras)."""
+"""The networking panels on an attendee's own page and a delegation's page (registered in
+networking.extras)."""
 
 from django import template
 
 from networking.forms import DirectoryProfileForm
 from networking.phone import phone_token
-from networking.selectors import contacts_of, directory_profile, map_drawing
+from networking.selectors import contacts_of, directory_profile, map_drawing, municipality_offers
 
 register = template.Library()
 
@@ -43,3 +44,13 @@ def other_party(contact, registration):
 def network_map(context) -> dict:
     """The map of the network (networking/_map.html) for the page's edition, e.g. on the dashboard."""
     return {"map": map_drawing(context.get("event"))}
+
+
+@register.inclusion_tag("networking/_delegation_offers.html", takes_context=True)
+def delegation_offers(context) -> dict:
+    """The municipality's signups for the programme's offers, on its delegation's page."""
+    delegation = context["delegation"]
+    return {
+        "municipality": delegation.municipality,
+        "offers": municipality_offers(delegation.event, delegation.municipality),
+    }
