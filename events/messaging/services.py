@@ -330,7 +330,9 @@ def opted_out_at(registration: Registration):
 def opt_outs(event: Event) -> QuerySet[MessageOptOut]:
     """Who of the event's current registrations opted out of messages to a group, the latest first."""
     return (
-        MessageOptOut.objects.filter(registration__event=event, registration__status=Registration.Status.CONFIRMED)
+        MessageOptOut.objects.filter(
+            registration__event=event, registration__status=Registration.Status.CONFIRMED
+        )
         .select_related("registration__municipality")
         .order_by("-opted_out_at", "-pk")
     )

@@ -114,7 +114,9 @@ def opted_out(request: HttpRequest) -> HttpResponse:
     """Who opted out of messages to a group: they get practical messages and the mails about their
     own bookings only."""
     event = selectors.current_event()
-    return render(request, "events/messaging/opted_out.html", {"event": event, "opt_outs": services.opt_outs(event)})
+    return render(
+        request, "events/messaging/opted_out.html", {"event": event, "opt_outs": services.opt_outs(event)}
+    )
 
 
 @require_POST
