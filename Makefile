@@ -42,6 +42,7 @@ bench: install
 	$(BIN)/python -m bench.poll
 	$(BIN)/python -m bench.arrival
 	$(BIN)/python -m bench.walkin
+	$(BIN)/python -m bench.messages
 
 # Update the Dutch catalogue after changing UI text; fill in the new msgstr, then compile.
 messages: install

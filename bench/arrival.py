@@ -48,7 +48,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from bench.client import Client, latency_ms, percentile, run_load, summarise
-from bench.common import bearer, close_db, qr_payload
+from bench.common import bearer, close_db, qr_payload, register_attendees
 from bench.servers import (
     RESULTS,
     Setup,
@@ -101,26 +101,10 @@ def parse_stations(text: str) -> list[tuple[int, int]]:
 
 def attendees(count: int) -> list[str]:
     """`count` confirmed attendees of the current event: their badges' QR payloads."""
-    from events import services
-    from events.models import Event, Municipality
-
-    event = Event.objects.current()
-    municipality = Municipality.objects.order_by("code").first()
-    payloads = []
-    for number in range(count):
-        registration, _token = services.register(
-            event=event,
-            first_name="Aankomst",
-            last_name=str(number),
-            email=f"aankomst{number}@arrival.bench.example",
-            role="raadslid",
-            municipality=municipality,
-            by_organiser=True,
-            send_confirmation=False,
-        )
-        payloads.append(qr_payload(registration.badge_secret))
-    close_db()
-    return payloads
+    return [
+        qr_payload(registration.badge_secret)
+        for registration, _token in register_attendees(count, "Aankomst", "arrival.bench.example")
+    ]
 
 
 def desk_cookies(count: int, kind: str = "desk") -> list[str]:

@@ -79,6 +79,32 @@ async def close_sockets(listeners: list[asyncio.Task], sockets: list) -> None:
     await asyncio.gather(*(socket.close() for socket in sockets), return_exceptions=True)
 
 
+def register_attendees(count: int, first_name: str, domain: str) -> list[tuple[Any, str]]:
+    """`count` confirmed attendees of the current event, registered through the service by an
+    organiser without a confirmation mail ("<first_name> <n>", first-name<n>@<domain>): a list of
+    (registration, manage token). Closes the bench process's connection after."""
+    from events import services
+    from events.models import Event, Municipality
+
+    event = Event.objects.current()
+    municipality = Municipality.objects.order_by("code").first()
+    registered = [
+        services.register(
+            event=event,
+            first_name=first_name,
+            last_name=str(number),
+            email=f"{first_name.lower()}{number}@{domain}",
+            role="raadslid",
+            municipality=municipality,
+            by_organiser=True,
+            send_confirmation=False,
+        )
+        for number in range(count)
+    ]
+    close_db()
+    return registered
+
+
 def close_db() -> None:
     """Let go of the bench process's own connection between phases (SQLite file locks, PG FORCE drop)."""
     from django.db import connections

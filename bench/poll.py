@@ -29,6 +29,7 @@ from pathlib import Path
 from websockets.asyncio.client import connect
 
 from bench.client import Client, latency_ms
+from bench.common import register_attendees
 from bench.servers import (
     REDIS_URL,
     RESULTS,
@@ -38,6 +39,7 @@ from bench.servers import (
     postgres_available,
     prepare_database,
     redis_available,
+    resident_kib,
     setup_django,
 )
 
@@ -48,34 +50,13 @@ CONNECT_CONCURRENCY = 50
 VOTE_CONCURRENCY = 64
 
 
-def resident_kib(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    return 0
-
-
 def voters_and_poll(count: int) -> tuple[list[str], int, str]:
     """`count` attendees (their manage tokens) and an open poll in the first workshop's room."""
-    from events import services
-    from events.models import Event, Municipality, Workshop
+    from events.models import Event, Workshop
     from events.room import services as room_services
 
+    tokens = [token for _registration, token in register_attendees(count, "Stemmer", "poll.bench.example")]
     event = Event.objects.order_by("pk").first()
-    municipality = Municipality.objects.order_by("code").first()
-    tokens = []
-    for n in range(count):
-        _registration, token = services.register(
-            event=event,
-            first_name="Stemmer",
-            last_name=str(n),
-            email=f"stemmer{n}@poll.bench.example",
-            role="raadslid",
-            municipality=municipality,
-            by_organiser=True,
-            send_confirmation=False,
-        )
-        tokens.append(token)
     workshop = Workshop.objects.filter(round__event=event).order_by("round__starts_at", "pk").first()
     poll = room_services.create_poll(
         workshop, question="Welke aanpak eerst?", kind="single", options=["A", "B", "C"]

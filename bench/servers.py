@@ -198,8 +198,9 @@ def wait_until_serving(
 
 
 @contextlib.contextmanager
-def daphnes(setup: Setup, app: str, count: int, probe: str) -> Iterator[list[Server]]:
-    """`count` real `python -m daphne` processes serving `app`, each on its own port."""
+def daphnes(setup: Setup, app: str, count: int, probe: str, timeout: float = 60.0) -> Iterator[list[Server]]:
+    """`count` real `python -m daphne` processes serving `app`, each on its own port, each
+    answering `probe` within `timeout` seconds."""
     servers: list[Server] = []
     try:
         for index in range(count):
@@ -215,7 +216,7 @@ def daphnes(setup: Setup, app: str, count: int, probe: str) -> Iterator[list[Ser
                 )
             servers.append(Server(port, process, log))
         for server in servers:
-            wait_until_serving(server.url, server.process, server.log, path=probe)
+            wait_until_serving(server.url, server.process, server.log, path=probe, timeout=timeout)
         yield servers
     finally:
         for server in servers:
@@ -247,6 +248,14 @@ def cpu_seconds(pid: int) -> float:
     except OSError:
         return 0.0
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def resident_kib(pid: int) -> int:
+    """A process's resident memory (VmRSS) in KiB, from /proc."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
 
 
 def cpu_seconds_with_children(pid: int) -> float:

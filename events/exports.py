@@ -34,8 +34,10 @@ class Export:
 EXPORTS: Registry[Export] = Registry("exports")
 
 
-# The core's own lists: polls and questions in the room.
+# The core's own lists: polls and questions in the room, who opted out of messages.
+from events.messaging.exports import opt_outs_table  # noqa: E402
 from events.room.exports import polls_table, questions_table  # noqa: E402
 
 EXPORTS.register(Export("polls", gettext_lazy("Poll results"), polls_table))
 EXPORTS.register(Export("questions", gettext_lazy("Questions in the room"), questions_table))
+EXPORTS.register(Export("opt_outs", gettext_lazy("Opted out of messages"), opt_outs_table))

@@ -13,6 +13,7 @@ from tests.clock import AHEAD_VARIABLE, days_ahead, event_day, today
 # Importable from here for tests written before tests/factories.py and tests/support.py; new tests
 # import them from there (tests/test_test_modules.py fails on them).
 from tests.factories import registration_payload  # noqa: F401
+from tests.smtp import SmtpServer
 from tests.support import USES_POSTGRES, USES_REDIS, post_json, requires_postgres, requires_redis, trail  # noqa: F401
 from tests.webhooks import Receiver
 
@@ -125,3 +126,13 @@ def receiver(settings):
     yield make
     for one in made:
         one.close()
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on 127.0.0.1 (tests/smtp.py) that Django's SMTP backend sends to; what
+    arrives is in `smtp_server.arrivals`. Stopped after the test."""
+    with SmtpServer() as server:
+        for name, value in server.django_settings().items():
+            setattr(settings, name, value)
+        yield server

@@ -327,6 +327,17 @@ def opted_out_at(registration: Registration):
     )
 
 
+def opt_outs(event: Event) -> QuerySet[MessageOptOut]:
+    """Who of the event's current registrations opted out of messages to a group, the latest first."""
+    return (
+        MessageOptOut.objects.filter(
+            registration__event=event, registration__status=Registration.Status.CONFIRMED
+        )
+        .select_related("registration__municipality")
+        .order_by("-opted_out_at", "-pk")
+    )
+
+
 def opt_out(registration: Registration) -> MessageOptOut:
     """No more non-essential messages to a group; the first moment is kept (idempotent)."""
     with transaction.atomic():

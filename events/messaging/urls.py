@@ -6,6 +6,7 @@ app_name = "messaging"
 
 urlpatterns = [
     path("dashboard/berichten/", views.compose, name="compose"),
+    path("dashboard/berichten/afgemeld/", views.opted_out, name="opted_out"),
     path("dashboard/berichten/<int:pk>/", views.detail, name="detail"),
     path("dashboard/berichten/<int:pk>/opnieuw/", views.resend, name="resend"),
     path("berichten/afmelden/<str:token>/", views.opt_out, name="opt_out"),

@@ -25,7 +25,12 @@ from events.messaging.models import GroupMessage
 def compose(request: HttpRequest) -> HttpResponse:
     event = selectors.current_event()
     form = GroupMessageForm(request.POST or None, event=event, initial={"submission": uuid.uuid4()})
-    context = {"event": event, "form": form, "sent": GroupMessage.objects.filter(event=event)[:10]}
+    context = {
+        "event": event,
+        "form": form,
+        "sent": GroupMessage.objects.filter(event=event)[:10],
+        "opted_out": services.opt_outs(event).count(),
+    }
     status = 200
     just_sent = request.GET.get("verzonden", "")
     if just_sent.isdigit():
@@ -101,6 +106,17 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "%(n)d failed mail queued again.", "%(n)d failed mails queued again.", int(resent)
         ) % {"n": int(resent)}
     return render(request, "events/messaging/detail.html", context)
+
+
+@never_cache
+@staff_member_required
+def opted_out(request: HttpRequest) -> HttpResponse:
+    """Who opted out of messages to a group: they get practical messages and the mails about their
+    own bookings only."""
+    event = selectors.current_event()
+    return render(
+        request, "events/messaging/opted_out.html", {"event": event, "opt_outs": services.opt_outs(event)}
+    )
 
 
 @require_POST

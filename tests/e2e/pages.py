@@ -5,6 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from checkin.services import create_device, new_pairing_code
+from events.messaging import services as messaging
 from events.models import secret_hash
 from events.room import services as room_services
 from networking.models import SignupContact
@@ -22,7 +23,7 @@ def settled(page) -> None:
 def site(event, programme, municipalities):
     """An event with a programme, the network's offers, two attendees in the directory (Anna's
     registration is the one whose private pages are checked; Bram's connect code is scanned) and
-    an unpaired scanning device.
+    an unpaired scanning device; Bram opted out of messages.
 
     Registering in this process logs "live events not delivered": the test process cannot reach
     its in-memory channel layer while Playwright's loop runs; the server has its own."""
@@ -58,6 +59,7 @@ def site(event, programme, municipalities):
         talk_about="Burgerberaad",
     )
     bram, _bram_token = attendee(event, "Bram Bakker", municipality=municipalities["GM0363"])
+    messaging.opt_out(bram)  # a row in the organisers' list of opt-outs
     device, _device_token = create_device(event=event, name="Ingang noord")
     room, moderator_token = room_services.new_moderator_token(programme["raad"])
     poll = room_services.create_poll(
@@ -183,6 +185,7 @@ STAFF_PAGES = [
     ("resend-confirmations", "/dashboard/bevestigingen/?q=Anna"),
     ("room-overview", "/zaal/sessies/"),
     ("webhooks", "/dashboard/webhooks/"),
+    ("opted-out", "/dashboard/berichten/afgemeld/"),
 ]
 
 

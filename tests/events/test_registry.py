@@ -44,6 +44,7 @@ def test_each_shared_place_finds_the_apps_modules():
     assert [export.kind for export in EXPORTS] == [
         "polls",
         "questions",
+        "opt_outs",
         "attendees",
         "bookings",
         "checkins",
