@@ -24,7 +24,11 @@ from events.models import (
     InvitationCode,
     Municipality,
     OutboundEmail,
+    QuestionAnswer,
+    QuestionOption,
     Registration,
+    RegistrationQuestion,
+    Role,
     Room,
     Round,
     Speaker,
@@ -309,6 +313,23 @@ class BookingInline(admin.TabularInline):
         return False
 
 
+class QuestionAnswerInline(admin.TabularInline):
+    """The person's answers to the organisers' questions, as they read (changed through the person)."""
+
+    model = QuestionAnswer
+    fields = ["question", "answer", "answered_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description=_("answer"))
+    def answer(self, answer: QuestionAnswer) -> str:
+        return answer.display()
+
+
 class TwoListSelect(FilteredSelectMultiple):
     """The admin's two-list widget, in a box of its own: its script puts the lists first in their
     parent, which would otherwise be the row with the field's label (a model's many-to-many field
@@ -435,7 +456,7 @@ class RegistrationAdmin(AuditedAdmin):
         "erased_at",
     ]
     autocomplete_fields = ["municipality"]
-    inlines = [BookingInline]
+    inlines = [BookingInline, QuestionAnswerInline]
     actions = ["cancel_registrations", "resend_confirmations", "export_personal_data", "erase_personal_data"]
 
     @admin.action(description=_("Send the confirmation e-mail again"))
@@ -736,3 +757,46 @@ class InvitationCodeAdmin(admin.ModelAdmin):
     list_filter = ["event"]
     search_fields = ["code"]
     readonly_fields = ["uses"]
+
+
+class QuestionOptionInline(admin.TabularInline):
+    model = QuestionOption
+    fields = ["label", "position"]
+    extra = 2
+
+
+class RegistrationQuestionForm(forms.ModelForm):
+    """The roles as boxes to tick (stored as a list of role values)."""
+
+    roles = forms.MultipleChoiceField(
+        label=_("Only for these roles"),
+        choices=Role.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Tick none to ask everyone."),
+    )
+
+    class Meta:
+        model = RegistrationQuestion
+        fields = ["event", "text", "help_text", "kind", "required", "roles", "position", "active"]
+
+
+@admin.register(RegistrationQuestion)
+class RegistrationQuestionAdmin(AuditedAdmin):
+    """The organisers' own questions on the registration form, without code. An option is renamed
+    safely (answers refer to it, not to its text); a question no longer asked is made inactive, so
+    its answers stay in the exports."""
+
+    form = RegistrationQuestionForm
+    inlines = [QuestionOptionInline]
+    list_display = ["text", "event", "kind", "required", "role_list", "position", "active"]
+    list_editable = ["position", "active"]
+    list_filter = ["event", "kind", "active"]
+    ordering = ["event", "position", "pk"]
+
+    @admin.display(description=_("only for these roles"))
+    def role_list(self, question: RegistrationQuestion) -> str:
+        return ", ".join(question.role_labels()) or gettext("everyone")
+
+    def get_changeform_initial_data(self, request):
+        return {"event": Event.objects.current(), **super().get_changeform_initial_data(request)}

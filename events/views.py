@@ -81,16 +81,18 @@ def register(request: HttpRequest) -> HttpResponse:
     event = selectors.current_event()
     form = with_extra_fields(RegistrationPageForm)(request.POST or None, event=event)
     if request.method == "POST" and form.is_valid():
-        data = {name: value for name, value in form.cleaned_data.items() if name != "privacy"}
         try:
             _registration, manage_token = services.register(
                 event=event,
                 language=translation.get_language(),
                 proven=vouches_for_address(request, event_id=event.pk),
-                **data,
+                **form.registration_data(),
             )
         except RegistrationError as error:
             form.add_error(error.field, error.message)
+        except InvalidInput as error:  # the answers, checked for the role
+            for field, messages in error.errors.items():
+                form.add_error(field if field in form.fields else None, messages)
         else:
             return redirect(reverse("events:manage", args=[manage_token]) + "?welkom=1")
     return render(

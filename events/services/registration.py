@@ -27,6 +27,7 @@ from events.models import (
     Workshop,
     secret_hash,
 )
+from events.questions.services import clean_answers, save_answers
 from events.services.seats import (
     announce_after_commit,
     book,
@@ -170,6 +171,7 @@ def register(
     code: InvitationCode | None = None,
     delegation: Delegation | None = None,
     proven_by_coordinator: bool = False,
+    answers: dict | None = None,
     **extras,
 ) -> tuple[Registration, str]:
     """Register one attendee and book (or waitlist) the chosen workshops.
@@ -186,6 +188,9 @@ def register(
     `delegation`: the delegation the person is a member of (events.services.delegations). With
     `proven_by_coordinator` they get no verification link of their own: the coordinator's proves
     them, so they count as proven at once when the delegation's address is proven already.
+    `answers`: to the organisers' questions, `{"<question id>": value}` (events.questions.services),
+    checked for the role under the lock; None where the questions are not asked (the admin's add
+    form, the desk), so nothing is required there.
     `extras`: the fields other apps add to a registration (events.extras), such as networking's
     `directory_opt_in`, `interests` and `talk_about`; each app stores its own in this transaction.
     """
@@ -224,6 +229,7 @@ def register(
                 )
             if counts["total"] >= locked_event.capacity and not (code and code.opens_past_capacity):
                 raise RegistrationError("event_full", _("The event is full."))
+            answered = clean_answers(locked_event, role, answers) if answers is not None else {}
             registration = Registration.objects.create(
                 event=event,
                 reference=unique_reference(),
@@ -247,6 +253,7 @@ def register(
                 address_token_hash=secret_hash(address_token) if address_token else "",
             )
             save_extras(registration, extras)
+            save_answers(registration, answered)
             locked = lock_workshops(workshop.pk for workshop in workshops)
             chosen = [locked[workshop.pk] for workshop in workshops]
             book(registration, chosen)
