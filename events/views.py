@@ -29,6 +29,8 @@ from events.links import absolute_url, badge_image_path, calendar_path, webcal_u
 from events.messaging import services as messaging
 from events.models import Delegation, Event, Registration, Theme, Workshop
 from events.presence import vouches_for_address
+from events.questions.forms import AnswersForm
+from events.questions.services import answers_of, asked_of
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -209,6 +211,9 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
             "verified": "bevestigd" in request.GET,
             "proof_deadline": services.proof_deadline(registration),
             "links_renewed": "nieuwe-links" in request.GET,
+            "answers": answers_of(registration),
+            "questions_asked": bool(asked_of(registration.event, registration.role)),
+            "answers_changed": "antwoorden" in request.GET,
             "calendar_path": calendar_path(registration),
             "webcal_url": webcal_url(absolute_url(calendar_path(registration), request)),
             "badge_image_path": badge_image_path(registration),
@@ -242,6 +247,31 @@ def badge_page(request: HttpRequest, token: str) -> HttpResponse:
             "registration": registration,
             "qr_svg": badges.qr_svg(registration.badge_secret),
         },
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def change_answers(request: HttpRequest, token: str) -> HttpResponse:
+    """The attendee changes their answers to the organisers' questions (those of their role)."""
+    registration = selectors.registration_for_token(token)
+    if not registration.is_confirmed:
+        return redirect("events:manage", token=token)
+    # Bound on every POST: an empty one (nothing ticked) still clears the optional answers.
+    form = AnswersForm(request.POST if request.method == "POST" else None, registration=registration)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_answers(registration, form.answers())
+        except InvalidInput as error:
+            for field, messages in error.errors.items():
+                form.add_error(field if field in form.fields else None, messages)
+        else:
+            return redirect(reverse("events:manage", args=[token]) + "?antwoorden=1#antwoorden")
+    return render(
+        request,
+        "events/answers.html",
+        {"event": registration.event, "registration": registration, "form": form, "token": token},
+        status=422 if form.errors else 200,
     )
 
 

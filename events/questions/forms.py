@@ -5,9 +5,9 @@ service checks that (events.questions.services), so the page says "optional" aft
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from events.models import Event
-from events.questions.models import TEXT_ANSWER_MAX_LENGTH, RegistrationQuestion
-from events.questions.services import field_name, questions_of
+from events.models import Event, Registration
+from events.questions.models import TEXT_ANSWER_MAX_LENGTH, QuestionAnswer, RegistrationQuestion
+from events.questions.services import answers_of, asked_of, field_name, questions_of
 
 Kind = RegistrationQuestion.Kind
 YES, NO = "yes", "no"
@@ -34,8 +34,9 @@ def _field(question: RegistrationQuestion) -> forms.Field:
 class QuestionFields:
     """Mixin of a form with an `event`: adds a field per active question of the event."""
 
-    def add_question_fields(self, event: Event) -> None:
-        self.questions = questions_of(event)
+    def add_question_fields(self, event: Event, role: str | None = None) -> None:
+        """Every question (the page before a role is chosen), or those `role` is asked."""
+        self.questions = questions_of(event) if role is None else asked_of(event, role)
         for question in self.questions:
             self.fields[field_name(question)] = _field(question)
 
@@ -49,3 +50,21 @@ class QuestionFields:
             for question in self.questions
             if self.cleaned_data.get(field_name(question)) not in (None, "", [])
         }
+
+
+def _initial(answer: QuestionAnswer):
+    value = answer.value()
+    if answer.question.kind == Kind.YES_NO:
+        return None if value is None else (YES if value else NO)
+    return value
+
+
+class AnswersForm(QuestionFields, forms.Form):
+    """An attendee changes their answers (their private link): the questions of their role, filled in."""
+
+    def __init__(self, *args, registration: Registration, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_question_fields(registration.event, registration.role)
+        for answer in answers_of(registration):
+            if (name := field_name(answer.question)) in self.fields:
+                self.fields[name].initial = _initial(answer)

@@ -27,7 +27,9 @@ def personal_data(sender, registration: Registration, **kwargs) -> dict:
 @receiver(registration_erased, sender=Registration, dispatch_uid="questions.erase")
 def erase(sender, registration: Registration, **kwargs) -> dict:
     # The link rows to the chosen options go with their answers.
-    removed = QuestionAnswer.objects.filter(registration=registration).delete()[1].get(
-        QuestionAnswer._meta.label, 0
+    removed = (
+        QuestionAnswer.objects.filter(registration=registration)
+        .delete()[1]
+        .get(QuestionAnswer._meta.label, 0)
     )
     return {"answers": removed} if removed else {}

@@ -30,6 +30,11 @@ def questions_of(event: Event) -> list[RegistrationQuestion]:
     )
 
 
+def asked_of(event: Event, role: str) -> list[RegistrationQuestion]:
+    """The questions someone in `role` is asked."""
+    return [question for question in questions_of(event) if question.asks(role)]
+
+
 def _is_empty(value) -> bool:
     return value is None or value == "" or value == []
 

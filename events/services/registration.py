@@ -27,7 +27,7 @@ from events.models import (
     Workshop,
     secret_hash,
 )
-from events.questions.services import clean_answers, save_answers
+from events.questions.services import asked_of, clean_answers, save_answers
 from events.services.seats import (
     announce_after_commit,
     book,
@@ -339,6 +339,18 @@ def change_workshops(registration: Registration, workshops: Iterable[Workshop]) 
         )
         announce_after_commit(registrations=[(registration.pk, "changed")], workshops=locked)
     return _bookings(registration)
+
+
+def change_answers(registration: Registration, answers: dict) -> None:
+    """The attendee's new answers through their private link: `answers` is the complete new set for
+    the questions their role is asked (checked as when registering). The trail records that they
+    changed, not what they say: it outlives an erasure's answers."""
+    with transaction.atomic():
+        registration = lock_registration(registration)
+        answered = clean_answers(registration.event, registration.role, answers)
+        registration.answers.filter(question__in=asked_of(registration.event, registration.role)).delete()
+        save_answers(registration, answered)
+        audit.log(registration, "registration.answers_changed", data={"answers": len(answered)})
 
 
 def _changed_rounds(wanted: dict[int, Workshop], bookings: list[Booking]) -> set[int]:

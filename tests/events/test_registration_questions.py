@@ -10,9 +10,9 @@ import pytest
 from django.core.management import call_command
 
 from events import services
-from events.models import InvitationCode, QuestionAnswer, Registration, RegistrationQuestion
+from events.models import AuditEntry, InvitationCode, QuestionAnswer, Registration, RegistrationQuestion
 from tests.factories import registration_payload
-from tests.support import post_json
+from tests.support import post_json, trail
 
 pytestmark = pytest.mark.django_db
 
@@ -456,3 +456,46 @@ def test_a_backup_restores_the_questions_and_answers(api, questions, tmp_path):
     ]
     assert json.loads(second.read_text(encoding="utf-8"))["objects"] == exported["objects"]
     assert stored(Registration.objects.get())["Onderwerpen"] == "Wonen; Zorg"
+
+
+# Changing the answers through the private link
+
+
+def test_the_private_link_shows_the_answers_and_changes_them(client, api, questions):
+    register(api, full_answers(questions), role="raadslid")  # not asked the clerks' session
+    registration = Registration.objects.get()
+    lunch, topics = questions["lunch"], questions["topics"]
+
+    manage = client.get(f"/r/{registration.manage_token}/").content.decode()
+    form = client.get(f"/r/{registration.manage_token}/antwoorden/").content.decode()
+    changed = client.post(
+        f"/r/{registration.manage_token}/antwoorden/",
+        {f"answers.{lunch.pk}": "no", f"answers.{topics.pk}": [option(topics, "Klimaat")]},
+    )
+
+    assert "<dt>Blijft u lunchen?</dt><dd>ja</dd>" in manage
+    assert f'href="/r/{registration.manage_token}/antwoorden/"' in manage
+    assert "Welk griffiersoverleg?" not in form
+    assert (
+        f'<input type="radio" name="answers.{lunch.pk}" value="yes" id="id_answers.{lunch.pk}_0" checked>'
+        in form
+    )
+    assert 'value="Vegetarisch"' in form
+    assert (changed.status_code, changed["Location"]) == (
+        302,
+        f"/r/{registration.manage_token}/?antwoorden=1#antwoorden",
+    )
+    assert stored(registration) == {"Blijft u lunchen?": "nee", "Onderwerpen": "Klimaat"}
+    assert trail(action="registration.answers_changed")[0][4] == {}  # what they say stays out of the trail
+    assert AuditEntry.objects.get(action="registration.answers_changed").data == {"answers": 2}
+
+
+def test_a_change_without_a_required_answer_keeps_the_old_answers(client, api, questions):
+    register(api, full_answers(questions), role="griffier")
+    registration = Registration.objects.get()
+
+    response = client.post(f"/r/{registration.manage_token}/antwoorden/", {})
+
+    assert response.status_code == 422
+    assert "Deze vraag is verplicht." in response.content.decode()
+    assert stored(registration)["Blijft u lunchen?"] == "ja"
