@@ -302,28 +302,29 @@ class WorkshopAdmin(AuditedAdmin):
         )
 
 
-class BookingInline(admin.TabularInline):
-    model = Booking
-    fields = ["workshop", "status", "created_at"]
-    readonly_fields = fields
+class ShownInline(admin.TabularInline):
+    """Rows of a registration shown on its page, changed elsewhere (through the services)."""
+
     extra = 0
     can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
 
 
-class QuestionAnswerInline(admin.TabularInline):
-    """The person's answers to the organisers' questions, as they read (changed through the person)."""
+class BookingInline(ShownInline):
+    model = Booking
+    fields = ["workshop", "status", "created_at"]
+
+
+class QuestionAnswerInline(ShownInline):
+    """The person's answers to the organisers' questions, as they read."""
 
     model = QuestionAnswer
     fields = ["question", "answer", "answered_at"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
     @admin.display(description=_("answer"))
     def answer(self, answer: QuestionAnswer) -> str:

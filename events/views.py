@@ -93,8 +93,7 @@ def register(request: HttpRequest) -> HttpResponse:
         except RegistrationError as error:
             form.add_error(error.field, error.message)
         except InvalidInput as error:  # the answers, checked for the role
-            for field, messages in error.errors.items():
-                form.add_error(field if field in form.fields else None, messages)
+            _add_errors(form, error)
         else:
             return redirect(reverse("events:manage", args=[manage_token]) + "?welkom=1")
     return render(
@@ -250,6 +249,12 @@ def badge_page(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
+def _add_errors(form, error: InvalidInput) -> None:
+    """A service's messages per field on the form's fields (`answers.<id>`), the others at the top."""
+    for field, messages in error.errors.items():
+        form.add_error(field if field in form.fields else None, messages)
+
+
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def change_answers(request: HttpRequest, token: str) -> HttpResponse:
@@ -263,8 +268,7 @@ def change_answers(request: HttpRequest, token: str) -> HttpResponse:
         try:
             services.change_answers(registration, form.answers())
         except InvalidInput as error:
-            for field, messages in error.errors.items():
-                form.add_error(field if field in form.fields else None, messages)
+            _add_errors(form, error)
         else:
             return redirect(reverse("events:manage", args=[token]) + "?antwoorden=1#antwoorden")
     return render(
