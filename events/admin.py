@@ -10,7 +10,8 @@ from django.db import models, transaction
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.functional import lazy
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -24,7 +25,6 @@ from events.models import (
     InvitationCode,
     Municipality,
     OutboundEmail,
-    QuestionAnswer,
     QuestionOption,
     Registration,
     RegistrationQuestion,
@@ -36,6 +36,7 @@ from events.models import (
     WebhookEndpoint,
     Workshop,
 )
+from events.questions.services import answers_of
 from events.services.api_tokens import DEFAULT_LIFETIME
 from events.views import personal_data_download
 
@@ -302,33 +303,15 @@ class WorkshopAdmin(AuditedAdmin):
         )
 
 
-class ShownInline(admin.TabularInline):
-    """Rows of a registration shown on its page, changed elsewhere (through the services)."""
-
+class BookingInline(admin.TabularInline):
+    model = Booking
+    fields = ["workshop", "status", "created_at"]
+    readonly_fields = fields
     extra = 0
     can_delete = False
 
-    def get_readonly_fields(self, request, obj=None):
-        return self.fields
-
     def has_add_permission(self, request, obj=None) -> bool:
         return False
-
-
-class BookingInline(ShownInline):
-    model = Booking
-    fields = ["workshop", "status", "created_at"]
-
-
-class QuestionAnswerInline(ShownInline):
-    """The person's answers to the organisers' questions, as they read."""
-
-    model = QuestionAnswer
-    fields = ["question", "answer", "answered_at"]
-
-    @admin.display(description=_("answer"))
-    def answer(self, answer: QuestionAnswer) -> str:
-        return answer.display()
 
 
 class TwoListSelect(FilteredSelectMultiple):
@@ -455,9 +438,21 @@ class RegistrationAdmin(AuditedAdmin):
         "created_at",
         "cancelled_at",
         "erased_at",
+        "question_answers",
     ]
+
+    # Shown, not a formset: the person changes them through their link (events.services.change_answers).
+    @admin.display(description=_("answers"))
+    def question_answers(self, registration: Registration) -> str:
+        answers = answers_of(registration)
+        if not answers:
+            return "—"
+        return format_html_join(
+            mark_safe("<br>"), "{}: {}", ((answer.question.text, answer.display()) for answer in answers)
+        )
+
     autocomplete_fields = ["municipality"]
-    inlines = [BookingInline, QuestionAnswerInline]
+    inlines = [BookingInline]
     actions = ["cancel_registrations", "resend_confirmations", "export_personal_data", "erase_personal_data"]
 
     @admin.action(description=_("Send the confirmation e-mail again"))
