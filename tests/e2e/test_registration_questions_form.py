@@ -55,7 +55,9 @@ def test_a_clerk_answers_the_questions_with_the_keyboard_on_a_phone(phone, event
         focus_by_tab(phone, element_id)
         phone.keyboard.type(value)
     expect(clerks_only).to_be_hidden()
-    phone.keyboard.type("Griffier")
+    for _ in range(4):  # past Commissielid, Wethouder, Burgemeester to Griffier
+        phone.keyboard.press("ArrowDown")
+    assert phone.locator("#id_role").input_value() == "griffier"
     expect(clerks_only).to_be_visible()
     focus_by_tab(phone, "id_municipality")
     phone.keyboard.type("Amersfoort")
