@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from checkin.models import CheckIn
 from events.exports import EXPORTS, Export, Table
 from events.models import Booking, Event, Registration, Workshop
+from events.questions.services import answer_columns
 from events.times import local_time
 
 # Dutch surname particles (tussenvoegsels): "de Vries" is filed under V, as Dutch lists do.
@@ -69,6 +70,7 @@ def _role(registration: Registration) -> str:
 def attendees(event: Event) -> Table:
     entrance = CheckIn.objects.filter(workshop__isnull=True)
     booked = Booking.objects.filter(status=Booking.Status.BOOKED).select_related("workshop", "round")
+    questions, answers = answer_columns(event)
     registrations = sorted(
         Registration.objects.filter(event=event)
         .select_related("municipality")
@@ -93,6 +95,7 @@ def attendees(event: Event) -> Table:
             local_time(registration.entrance[0].checked_in_at) if registration.entrance else None,
             ", ".join(booking.workshop.title for booking in registration.seats),
             registration.needs,
+            *answers.get(registration.pk, [""] * len(questions)),
         ]
         for registration in registrations
     ]
@@ -110,6 +113,7 @@ def attendees(event: Event) -> Table:
         _("Checked in at"),
         _("Workshops"),
         _("Needs"),
+        *questions,  # the organisers' questions, one column each
     ]
     return Table(_("Attendees"), "deelnemers", columns, rows)
 

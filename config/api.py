@@ -170,12 +170,20 @@ def _error(request: HttpRequest, status: int, code: str, detail: str, errors: di
     )
 
 
+# Fields that map ids to values: an error points at the entry, ("answers", "5", "str") → "answers.5".
+KEYED_FIELDS = {"answers"}
+
+
 def _field(location: tuple | list) -> str:
     """Pydantic's ("body", "payload", "workshops", 0) → "workshops": the field a form would mark."""
     parts = [str(part) for part in location if part not in ("body", "payload", "query", "path")]
-    if len(parts) >= 3 and parts[1].isdigit():
-        return ".".join(parts[:3])  # a row of a list of objects: ("members", 3, "email") → "members.3.email"
-    return parts[0] if parts else "__all__"
+    if not parts:
+        return "__all__"
+    # A row of a list of objects: ("members", 3, "email") → "members.3.email".
+    width = 3 if len(parts) >= 3 and parts[1].isdigit() and parts[0] not in KEYED_FIELDS else 1
+    if parts[width - 1] in KEYED_FIELDS and len(parts) > width:
+        width += 1
+    return ".".join(parts[:width])
 
 
 @api.exception_handler(InvalidInput)

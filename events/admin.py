@@ -10,7 +10,8 @@ from django.db import models, transaction
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.functional import lazy
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -24,7 +25,10 @@ from events.models import (
     InvitationCode,
     Municipality,
     OutboundEmail,
+    QuestionOption,
     Registration,
+    RegistrationQuestion,
+    Role,
     Room,
     Round,
     Speaker,
@@ -32,6 +36,7 @@ from events.models import (
     WebhookEndpoint,
     Workshop,
 )
+from events.questions.services import answers_of
 from events.services.api_tokens import DEFAULT_LIFETIME
 from events.views import personal_data_download
 
@@ -433,7 +438,19 @@ class RegistrationAdmin(AuditedAdmin):
         "created_at",
         "cancelled_at",
         "erased_at",
+        "question_answers",
     ]
+
+    # Shown, not a formset: the person changes them through their link (events.services.change_answers).
+    @admin.display(description=_("answers"))
+    def question_answers(self, registration: Registration) -> str:
+        answers = answers_of(registration)
+        if not answers:
+            return "—"
+        return format_html_join(
+            mark_safe("<br>"), "{}: {}", ((answer.question.text, answer.display()) for answer in answers)
+        )
+
     autocomplete_fields = ["municipality"]
     inlines = [BookingInline]
     actions = ["cancel_registrations", "resend_confirmations", "export_personal_data", "erase_personal_data"]
@@ -736,3 +753,46 @@ class InvitationCodeAdmin(admin.ModelAdmin):
     list_filter = ["event"]
     search_fields = ["code"]
     readonly_fields = ["uses"]
+
+
+class QuestionOptionInline(admin.TabularInline):
+    model = QuestionOption
+    fields = ["label", "position"]
+    extra = 2
+
+
+class RegistrationQuestionForm(forms.ModelForm):
+    """The roles as boxes to tick (stored as a list of role values)."""
+
+    roles = forms.MultipleChoiceField(
+        label=_("Only for these roles"),
+        choices=Role.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Tick none to ask everyone."),
+    )
+
+    class Meta:
+        model = RegistrationQuestion
+        fields = ["event", "text", "help_text", "kind", "required", "roles", "position", "active"]
+
+
+@admin.register(RegistrationQuestion)
+class RegistrationQuestionAdmin(AuditedAdmin):
+    """The organisers' own questions on the registration form, without code. An option is renamed
+    safely (answers refer to it, not to its text); a question no longer asked is made inactive, so
+    its answers stay in the exports."""
+
+    form = RegistrationQuestionForm
+    inlines = [QuestionOptionInline]
+    list_display = ["text", "event", "kind", "required", "role_list", "position", "active"]
+    list_editable = ["position", "active"]
+    list_filter = ["event", "kind", "active"]
+    ordering = ["event", "position", "pk"]
+
+    @admin.display(description=_("only for these roles"))
+    def role_list(self, question: RegistrationQuestion) -> str:
+        return ", ".join(question.role_labels()) or gettext("everyone")
+
+    def get_changeform_initial_data(self, request):
+        return {"event": Event.objects.current(), **super().get_changeform_initial_data(request)}

@@ -14,6 +14,7 @@ from events.extras import with_extra_fields, with_extra_schema
 from events.forms import RegistrationForm, ResendForm, WorkshopChoiceForm, clean_delegation
 from events.models import Room, Round, Workshop
 from events.presence import vouches_for_address
+from events.questions.services import questions_of
 from events.schemas import (
     MAX_ID,
     AcceptedOut,
@@ -24,6 +25,7 @@ from events.schemas import (
     InvitationCodeOut,
     MunicipalityOut,
     PersonalDataOut,
+    QuestionOut,
     RegistrationChangeIn,
     RegistrationDetailOut,
     RegistrationIn,
@@ -66,6 +68,27 @@ def list_workshops(request: HttpRequest):
     return Workshop.objects.programme(selectors.current_event())
 
 
+@router.get(
+    "questions",
+    response={200: list[QuestionOut], **error_responses(404)},
+    summary="The organisers' questions on the registration form",
+)
+def list_questions(request: HttpRequest):
+    """What to ask when registering, in order; answers go in the registration's `answers`."""
+    return [
+        {
+            "id": question.pk,
+            "text": question.text,
+            "help_text": question.help_text,
+            "kind": question.kind,
+            "required": question.required,
+            "roles": question.roles,
+            "options": [{"id": option.pk, "label": option.label} for option in question.options.all()],
+        }
+        for question in questions_of(selectors.current_event())
+    ]
+
+
 @router.get("municipalities", response=list[MunicipalityOut], summary="Search municipalities")
 def search_municipalities(request: HttpRequest, q: str = ""):
     """By name prefix or CBS code (`GM0307`, `0307`); all 342 without `q`."""
@@ -86,6 +109,7 @@ def create_registration(request: HttpRequest, payload: RegistrationWithExtrasIn)
         event=event,
         language=payload.language or translation.get_language(),
         proven=vouches_for_address(request, event_id=event.pk),
+        answers=payload.answers,
         **form.cleaned_data,
     )
     return Status(201, registration_out(registration, request.build_absolute_uri))

@@ -16,6 +16,8 @@ from events.models import (
     Workshop,
     max_length,
 )
+from events.questions.forms import QuestionFields
+from events.questions.services import clean_answers
 from events.services import check_one_per_round
 from events.services.registration import code_problem
 from events.validators import single_line
@@ -156,10 +158,22 @@ class ResendForm(forms.Form):
         return BaseUserManager.normalize_email(self.cleaned_data["email"].strip())
 
 
-class RegistrationPageForm(RegistrationForm):
-    """The web form also asks the attendee to confirm they read the privacy statement. Not a consent:
-    registering is processed to perform the registration (AVG art. 6(1)(b)), as the statement says;
-    only the directory and contacts rest on consent, asked for separately."""
+class RegistrationPageForm(QuestionFields, RegistrationForm):
+    """The web form also asks the organisers' questions (as fields `answers.<id>`; the API takes
+    them as one `answers` object), and asks the attendee to confirm they read the privacy statement.
+    Not a consent: registering is processed to perform the registration (AVG art. 6(1)(b)), as the
+    statement says; only the directory and contacts rest on consent, asked for separately."""
+
+    def __init__(self, *args, event: Event, **kwargs):
+        super().__init__(*args, event=event, **kwargs)
+        self.add_question_fields(event)
+
+    def registration_data(self) -> dict:
+        """What events.services.register takes: the person's fields and their `answers`."""
+        answer_fields = set(self.fields) - set(self.base_fields)
+        data = {name: value for name, value in self.cleaned_data.items() if name not in answer_fields}
+        del data["privacy"]
+        return {**data, "answers": self.answers()}
 
     privacy = forms.BooleanField(
         label=_(
@@ -220,12 +234,19 @@ def clean_delegation(data: dict, event: Event) -> dict:
             for field, messages in member_form.errors.items():
                 errors[f"members.{index}.{field}"] = [str(message) for message in messages]
             continue
+        answers = member.get("answers")
+        if answers is not None:
+            try:
+                clean_answers(event, member_form.cleaned_data["role"], answers)
+            except InvalidInput as error:
+                for field, messages in error.errors.items():
+                    errors[f"members.{index}.{field}"] = messages
         email = member_form.cleaned_data["email"].lower()
         if email and email in seen:
             errors[f"members.{index}.email"] = [str(_("This address appears twice in the delegation."))]
         if email:
             seen.add(email)
-        cleaned_members.append(member_form.cleaned_data)
+        cleaned_members.append({**member_form.cleaned_data, "answers": answers})
     if errors:
         raise InvalidInput(errors)
     return {

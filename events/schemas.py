@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from ninja import Field, Schema
-from pydantic import AfterValidator, BaseModel, ConfigDict
+from pydantic import AfterValidator, BaseModel, ConfigDict, StrictBool, StrictStr
 from pydantic_core import PydanticCustomError
 
 from events.extras import read_extras
@@ -22,6 +22,7 @@ from events.models import (
     WebhookEndpoint,
     max_length,
 )
+from events.questions.services import answers_of
 from events.selectors import bookings_of
 from events.validators import SINGLE_LINE_PATTERN, single_line
 
@@ -116,6 +117,38 @@ class MunicipalityOut(Schema):
 
 RoleCode = Literal[tuple(Role.values)]  # type: ignore[valid-type]
 
+# Answers to the organisers' questions (GET /api/v1/questions) by question id: text, a boolean for
+# yes/no, an option id for one choice, a list of them for several; null for none. Strict: `1` is no
+# text, "true" no boolean.
+AnswerValue = StrictStr | Annotated[list[StrictStr], Field(max_length=MAX_ITEMS)] | StrictBool | None
+Answers = Annotated[
+    dict[Annotated[str, Field(max_length=12)], AnswerValue],
+    Field(
+        max_length=MAX_ITEMS,
+        description='By question id: `{"3": "text", "4": "12", "5": ["12", "13"], "6": true}` (text, '
+        "an option id, a list of option ids, yes/no). Checked for the role: a required question "
+        "left out, or a value that does not fit, is a 422 on `answers.<id>`; answers to questions "
+        "the role is not asked are ignored.",
+    ),
+]
+
+
+class QuestionOptionOut(Schema):
+    id: int
+    label: str
+
+
+class QuestionOut(Schema):
+    id: int
+    text: str
+    help_text: str
+    kind: Literal["text", "choice", "choices", "yes_no"]
+    required: bool = Field(description="Required for the roles it is asked of.")
+    roles: list[RoleCode] = Field(  # type: ignore[valid-type]
+        description="The roles it is asked of; empty: everyone."
+    )
+    options: list[QuestionOptionOut] = Field(description="For `choice` and `choices`, in their order.")
+
 
 class RegistrationIn(Schema):
     first_name: SingleLine = Field(max_length=max_length(Registration, "first_name"))
@@ -143,6 +176,7 @@ class RegistrationIn(Schema):
         description="An invitation code from the organisers: may open registration after it closed or "
         "past the capacity, and fix the role. Unknown, used up or expired: 422 on `code`.",
     )
+    answers: Answers = Field(default_factory=dict)
     # The API takes the body with the fields the other apps add (events.extras.with_extra_schema).
 
 
@@ -202,6 +236,9 @@ class RegistrationDetailOut(RegistrationOut):
     organisation: str
     needs: str
     created_at: datetime
+    answers: dict[str, str | list[str] | bool | None] = Field(
+        description="The answers to the organisers' questions, by question id (as they are given)."
+    )
     # The API answers with the fields the other apps add (events.extras.with_extra_schema).
 
 
@@ -262,6 +299,7 @@ def registration_detail_out(registration: Registration, absolute) -> dict:
         "organisation": registration.organisation,
         "needs": registration.needs,
         "created_at": registration.created_at,
+        "answers": {str(answer.question_id): answer.value() for answer in answers_of(registration)},
         **read_extras(registration),
     }
 
@@ -302,6 +340,11 @@ class DelegationMemberIn(Schema):
     role: RoleCode  # type: ignore[valid-type]
     workshops: list[ObjectId] = Field(
         default_factory=list, max_length=MAX_ITEMS, description="Workshop ids, at most one per round."
+    )
+    answers: Answers | None = Field(
+        None,
+        description="As a registration's, errors on `members.<n>.answers.<id>`. Left out: the member "
+        "is not asked (nothing is required).",
     )
 
 

@@ -25,6 +25,7 @@ urlpatterns = [
     path("r/<slug:token>/", views.manage, name="manage"),
     path("r/<slug:token>/badge/", views.badge_page, name="badge_page"),
     path("r/<slug:token>/annuleren/", views.cancel, name="cancel"),
+    path("r/<slug:token>/antwoorden/", views.change_answers, name="change_answers"),
     path("r/<slug:token>/nieuwe-links/", views.renew_links, name="renew_links"),
     path("r/<slug:token>/gegevens.json", views.personal_data, name="personal_data"),
     path("r/<slug:token>/wissen/", views.erase, name="erase"),

@@ -29,6 +29,8 @@ from events.links import absolute_url, badge_image_path, calendar_path, webcal_u
 from events.messaging import services as messaging
 from events.models import Delegation, DelegationInvitation, Event, Registration, Theme, Workshop
 from events.presence import vouches_for_address
+from events.questions.forms import AnswersForm
+from events.questions.services import answers_of, asked_of
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -81,16 +83,17 @@ def register(request: HttpRequest) -> HttpResponse:
     event = selectors.current_event()
     form = with_extra_fields(RegistrationPageForm)(request.POST or None, event=event)
     if request.method == "POST" and form.is_valid():
-        data = {name: value for name, value in form.cleaned_data.items() if name != "privacy"}
         try:
             _registration, manage_token = services.register(
                 event=event,
                 language=translation.get_language(),
                 proven=vouches_for_address(request, event_id=event.pk),
-                **data,
+                **form.registration_data(),
             )
         except RegistrationError as error:
             form.add_error(error.field, error.message)
+        except InvalidInput as error:  # the answers, checked for the role
+            _add_errors(form, error)
         else:
             return redirect(reverse("events:manage", args=[manage_token]) + "?welkom=1")
     return render(
@@ -203,6 +206,9 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
             "verified": "bevestigd" in request.GET,
             "proof_deadline": services.proof_deadline(registration),
             "links_renewed": "nieuwe-links" in request.GET,
+            "answers": answers_of(registration),
+            "questions_asked": bool(asked_of(registration.event, registration.role)),
+            "answers_changed": "antwoorden" in request.GET,
             "calendar_path": calendar_path(registration),
             "webcal_url": webcal_url(absolute_url(calendar_path(registration), request)),
             "badge_image_path": badge_image_path(registration),
@@ -236,6 +242,36 @@ def badge_page(request: HttpRequest, token: str) -> HttpResponse:
             "registration": registration,
             "qr_svg": badges.qr_svg(registration.badge_secret),
         },
+    )
+
+
+def _add_errors(form, error: InvalidInput) -> None:
+    """A service's messages per field on the form's fields (`answers.<id>`), the others at the top."""
+    for field, messages in error.errors.items():
+        form.add_error(field if field in form.fields else None, messages)
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def change_answers(request: HttpRequest, token: str) -> HttpResponse:
+    """The attendee changes their answers to the organisers' questions (those of their role)."""
+    registration = selectors.registration_for_token(token)
+    if not registration.is_confirmed:
+        return redirect("events:manage", token=token)
+    # Bound on every POST: an empty one (nothing ticked) still clears the optional answers.
+    form = AnswersForm(request.POST if request.method == "POST" else None, registration=registration)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_answers(registration, form.answers())
+        except InvalidInput as error:
+            _add_errors(form, error)
+        else:
+            return redirect(reverse("events:manage", args=[token]) + "?antwoorden=1#antwoorden")
+    return render(
+        request,
+        "events/answers.html",
+        {"event": registration.event, "registration": registration, "form": form, "token": token},
+        status=422 if form.errors else 200,
     )
 
 

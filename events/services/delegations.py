@@ -177,6 +177,7 @@ def _register_member(delegation: Delegation, person: dict, language: str) -> tup
         role=person["role"],
         municipality=delegation.municipality,
         workshops=person.get("workshops", ()),
+        answers=person.get("answers"),
         language=language,
         # The coordinator's own and the address-less members' mails: the delegation mail.
         send_confirmation=own_address,

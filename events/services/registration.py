@@ -29,6 +29,7 @@ from events.models import (
     Workshop,
     secret_hash,
 )
+from events.questions.services import asked_of, clean_answers, save_answers
 from events.services.seats import (
     announce_after_commit,
     book,
@@ -199,6 +200,7 @@ def register(
     code: InvitationCode | None = None,
     delegation: Delegation | None = None,
     proven_by_coordinator: bool = False,
+    answers: dict | None = None,
     **extras,
 ) -> tuple[Registration, str]:
     """Register one attendee and book (or waitlist) the chosen workshops.
@@ -215,6 +217,9 @@ def register(
     `delegation`: the delegation the person is a member of (events.services.delegations). With
     `proven_by_coordinator` they get no verification link of their own: the coordinator's proves
     them, so they count as proven at once when the delegation's address is proven already.
+    `answers`: to the organisers' questions, `{"<question id>": value}` (events.questions.services),
+    checked for the role under the lock; None where the questions are not asked (the admin's add
+    form, the desk), so nothing is required there.
     `extras`: the fields other apps add to a registration (events.extras), such as networking's
     `directory_opt_in`, `interests` and `talk_about`; each app stores its own in this transaction.
     """
@@ -253,6 +258,7 @@ def register(
                 )
             if counts["total"] >= locked_event.capacity and not (code and code.opens_past_capacity):
                 raise RegistrationError("event_full", _("The event is full."))
+            answered = clean_answers(locked_event, role, answers) if answers is not None else {}
             registration = Registration.objects.create(
                 event=event,
                 reference=unique_reference(),
@@ -276,6 +282,7 @@ def register(
                 address_token_hash=secret_hash(address_token) if address_token else "",
             )
             save_extras(registration, extras)
+            save_answers(registration, answered)
             locked = lock_workshops(workshop.pk for workshop in workshops)
             chosen = [locked[workshop.pk] for workshop in workshops]
             book(registration, chosen)
@@ -361,6 +368,18 @@ def change_workshops(registration: Registration, workshops: Iterable[Workshop]) 
         )
         announce_after_commit(registrations=[(registration.pk, "changed")], workshops=locked)
     return _bookings(registration)
+
+
+def change_answers(registration: Registration, answers: dict) -> None:
+    """The attendee's new answers through their private link: `answers` is the complete new set for
+    the questions their role is asked (checked as when registering). The trail records that they
+    changed, not what they say: it outlives an erasure's answers."""
+    with transaction.atomic():
+        registration = lock_registration(registration)
+        answered = clean_answers(registration.event, registration.role, answers)
+        registration.answers.filter(question__in=asked_of(registration.event, registration.role)).delete()
+        save_answers(registration, answered)
+        audit.log(registration, "registration.answers_changed", data={"answers": len(answered)})
 
 
 def _changed_rounds(wanted: dict[int, Workshop], bookings: list[Booking]) -> set[int]:
