@@ -270,6 +270,7 @@ def test_the_api_schema_declares_429_exactly_where_a_limit_applies(client):
         "DELETE /api/v1/registrations/{manage_token}",
         "DELETE /api/v1/signups/{token}/offers/{slug}",
         "GET /api/v1/board",  # the planning board's operations: an organiser's API token
+        "GET /api/v1/checkin/announcements",
         "GET /api/v1/checkin/list",
         "GET /api/v1/checkin/scanner",
         "GET /api/v1/checkin/search",
