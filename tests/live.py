@@ -97,9 +97,7 @@ def start_daphne(mail_dir: Path | None = None, env: dict[str, str] | None = None
     with tempfile.NamedTemporaryFile("w+", prefix="daphne-", suffix=".log", delete=False) as log:
         log_path = Path(log.name)
         process = subprocess.Popen(
-            server_command(
-                "daphne", "-v", "0", "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"
-            ),
+            server_command("daphne", "-v", "0", "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"),
             cwd=ROOT,
             env=server_environment(mail_dir, env),
             stdout=log,
