@@ -5,10 +5,12 @@ it verifies the VAPID signature and decrypts each push with the browser's keys."
 
 import logging
 from datetime import timedelta
+from io import StringIO
 from urllib.parse import quote
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
@@ -351,3 +353,18 @@ def test_an_attendees_push_subscriptions_are_in_their_data_and_go_with_them(make
 
     assert [entry["push_service"] for entry in exported] == ["127.0.0.1"]
     assert (removed["push_subscriptions"], PushSubscription.objects.count()) == (1, 0)
+
+
+def test_vapid_keys_prints_a_pair_that_signs_pushes(make_attendee, push_service, event, settings):
+    out = StringIO()
+    call_command("vapid_keys", stdout=out)
+    lines = dict(line.split("=", 1) for line in out.getvalue().split())
+    settings.VAPID_PUBLIC_KEY, settings.VAPID_PRIVATE_KEY = (
+        lines["VAPID_PUBLIC_KEY"],
+        lines["VAPID_PRIVATE_KEY"],
+    )
+    phone = push_service.browser()
+    subscription = subscribed(make_attendee(), phone)
+
+    assert push.send(subscription, {"title": "t", "body": "b", "url": "u"}, ttl=60) is True
+    assert (phone.received, push_service.refused) == ([{"title": "t", "body": "b", "url": "u"}], 0)
