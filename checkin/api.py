@@ -6,6 +6,7 @@ from ninja import Query, Router
 
 from checkin import selectors, services
 from checkin.auth import scanner_auth, scanner_of, staff_operation
+from checkin.doors import door_announcements as door_announcements_of
 from checkin.doors import door_of
 from checkin.models import Device
 from checkin.schemas import (
@@ -25,6 +26,7 @@ from checkin.schemas import (
     stats_out,
 )
 from events import selectors as event_selectors
+from events.announcements.schemas import AnnouncementOut
 from events.errors import InvalidInput
 from events.links import badge_image_path
 from events.models import Event, Room, Workshop
@@ -216,6 +218,19 @@ def search(request: HttpRequest, query: Query[SearchQuery]):
     address), at most 20. Check them in with `redeem` and the `reference`."""
     event, _device, _user = scanner_of(request)
     return selectors.search_attendees(event, query.q)
+
+
+@router.get(
+    "checkin/announcements",
+    response={200: list[AnnouncementOut], **error_responses(401, 404)},
+    summary="Announcements for this scanner",
+    **staff_operation(),
+)
+def door_announcements(request: HttpRequest):
+    """The announcements shown now for everyone and, on a paired device, for its door's workshop
+    or room (the scanner has no socket: it asks every 15 seconds and keeps them for offline use)."""
+    event, device, _user = scanner_of(request)
+    return door_announcements_of(event, device)
 
 
 @router.post(

@@ -21,11 +21,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 
 from checkin.models import Device
 from checkin.selectors import doors
-from events.models import Room, Workshop
+from events.announcements.live import announcement_out
+from events.announcements.models import Announcement
+from events.models import Event, Room, Workshop
 
 
 def margin() -> timedelta:
@@ -68,3 +71,19 @@ def door_of(device: Device, now: datetime | None = None) -> Door:
     after = checked.round.starts_at if checked else now
     following = next((w for w in in_room if w.round.starts_at > after), None)
     return Door(room=device.room, workshop=checked, override=override, next=following)
+
+
+def door_announcements(event: Event, device: Device | None) -> list[dict]:
+    """The announcements shown now on a scanner: those for everyone and, on a paired device, those
+    for the workshop its door checks or any workshop in its room (a steward at room 5 should hear
+    that room 5's next session moved). An organiser's phone has no door on the server: all of them."""
+    found = Announcement.objects.active(event.pk).select_related("workshop")
+    if device is not None:
+        door = door_of(device)
+        mine = Q(workshop__isnull=True)
+        if door.workshop is not None:
+            mine |= Q(workshop=door.workshop)
+        if door.room is not None:
+            mine |= Q(workshop__room=door.room)
+        found = found.filter(mine)
+    return [announcement_out(announcement) for announcement in found]

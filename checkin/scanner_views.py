@@ -54,6 +54,7 @@ SCANNER_SHELL = [
     "checkin/scanner/screen.js",
     "checkin/scanner/checkins.js",
     "checkin/scanner/search.js",
+    "checkin/scanner/announcements.js",
     "events/times.js",
     "checkin/vendor/barcode-detector/index.js",
     "checkin/vendor/zxing-wasm/zxing_reader.wasm",

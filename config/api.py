@@ -17,6 +17,7 @@ from events.api import router as events_router
 from events.board.api import router as board_router
 from events.errors import InvalidInput, ServiceError
 from events.room.api import router as room_router
+from events.webpush.api import router as webpush_router
 from networking.api import router as networking_router
 
 # Answers any operation may give, whatever its router declares: a body that is not JSON (400) or too
@@ -161,6 +162,7 @@ api.add_router("", checkin_router)
 api.add_router("", room_router)
 api.add_router("", announcements_router)
 api.add_router("", board_router)
+api.add_router("", webpush_router)
 api.add_decorator(same_site_json_writes, mode="view")
 
 

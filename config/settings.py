@@ -287,6 +287,15 @@ OUTBOX_RETRY_INTERVAL = env_int("OUTBOX_RETRY_INTERVAL", 60)
 GROUP_MAIL_RATE_PER_MINUTE = env_int("GROUP_MAIL_RATE_PER_MINUTE", 600)
 # Webhook endpoints must be https, unless this is set (a receiver on this machine, tests).
 WEBHOOKS_ALLOW_HTTP = env_bool("WEBHOOKS_ALLOW_HTTP", default=False)
+# Web Push to attendees' phones (announcements, a moved workshop): the VAPID key pair, base64url (the
+# public key an uncompressed P-256 point, the private key its 32 bytes; `manage.py vapid_keys` makes
+# a pair), and who the push services may contact about our pushes (a mailto: or https: URL). Without
+# both keys the attendee's page offers no notifications.
+VAPID_PUBLIC_KEY = os.environ.get("VAPID_PUBLIC_KEY", "")
+VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY", "")
+VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "") or SITE_URL
+# Push endpoints must be https (browsers' push services are), unless this is set (tests).
+WEBPUSH_ALLOW_HTTP = env_bool("WEBPUSH_ALLOW_HTTP", default=False)
 
 # Hours an unproven registration (its address not confirmed through the mailed link) holds its
 # seats before they go to the waiting lists; 0: held without limit.

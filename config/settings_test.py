@@ -24,6 +24,10 @@ TEST_DEFAULTS = {
     "RATE_LIMITS_ENABLED": "0",
     # Connections close after each request, so that a test database can be dropped.
     "CONN_MAX_AGE": "0",
+    # A VAPID key pair for the tests' push receiver (tests/push_receiver.py): a test pair, public.
+    "VAPID_PUBLIC_KEY": "BD0n6yB7qVHV8VuEOWG7TTG4WVGxNEd-qZJT_p0fPHYWDYZFIJEmDICquJ5mo5_Kg9sdwXSW1x7Oy95Xtgfwrkg",
+    "VAPID_PRIVATE_KEY": "U9czVr9OWLEaqWhUSobXWbfgl-0vvkVg5my1Sk5GYDk",
+    "VAPID_SUBJECT": "mailto:tests@example.org",
     # Channel groups and cache keys of parallel runs on one Redis never meet.
     "CHANNEL_LAYER_PREFIX": f"dldtest{os.getpid()}",
 }

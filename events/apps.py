@@ -8,8 +8,8 @@ class EventsConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the e-mail builders and the sender thread's periodic jobs; the room's and the
-        # registration questions' part in the export and the erasure. And the project's system
-        # check of who may set the client's address (config.proxy).
+        # registration questions' and push subscriptions' parts in the export and the erasure. And
+        # the project's system check of who may set the client's address (config.proxy).
         from config import proxy  # noqa: F401
         from events import checks, emails, services, webhooks  # noqa: F401
         from events.announcements import services as announcements  # noqa: F401
@@ -17,3 +17,4 @@ class EventsConfig(AppConfig):
         from events.messaging import privacy as group_privacy  # noqa: F401
         from events.questions import privacy as question_privacy  # noqa: F401
         from events.room import privacy  # noqa: F401
+        from events.webpush import privacy as push_privacy  # noqa: F401

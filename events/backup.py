@@ -114,12 +114,13 @@ part(AuditEntry, lambda event: AuditEntry.objects.filter(event=event).order_by("
 part(WebhookEndpoint, lambda event: WebhookEndpoint.objects.filter(event=event).order_by("pk"))
 part(WebhookDelivery, lambda event: WebhookDelivery.objects.filter(endpoint__event=event).order_by("pk"))
 
-# Live announcements, messages to a group, registration questions, polls and questions in the room (their own
-# modules, as their models).
+# Live announcements, messages to a group, registration questions, polls and questions in the room, push
+# subscriptions (their own modules, as their models).
 import events.announcements.backup  # noqa: E402
 import events.messaging.backup  # noqa: E402
 import events.questions.backup  # noqa: E402
-import events.room.backup  # noqa: E402, F401
+import events.room.backup  # noqa: E402
+import events.webpush.backup  # noqa: E402, F401
 
 
 def export_event(event: Event) -> dict:

@@ -82,5 +82,6 @@ def read_extras(registration: Registration) -> dict:
     return values
 
 
-# The core's own panel: the way into a room's polls and questions.
+# The core's own panels: the way into a room's polls and questions; notifications on the phone.
 ATTENDEE_PANELS.register("events/room/_manage_room.html")
+ATTENDEE_PANELS.register("events/webpush/_manage_push.html")

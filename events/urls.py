@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from events import views, webhook_views
+from events.webpush import views as push_views
 
 app_name = "events"
 
@@ -22,6 +23,7 @@ urlpatterns = [
     path("bevestig/<slug:token>/", views.verify_address, name="verify_address"),
     path("privacy/", views.privacy, name="privacy"),
     path("toegankelijkheid/", views.accessibility, name="accessibility"),
+    path("r/sw.js", push_views.service_worker, name="push_service_worker"),
     path("r/<slug:token>/", views.manage, name="manage"),
     path("r/<slug:token>/badge/", views.badge_page, name="badge_page"),
     path("r/<slug:token>/annuleren/", views.cancel, name="cancel"),

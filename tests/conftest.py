@@ -13,6 +13,7 @@ from tests.clock import AHEAD_VARIABLE, days_ahead, event_day, today
 # Importable from here for tests written before tests/factories.py and tests/support.py; new tests
 # import them from there (tests/test_test_modules.py fails on them).
 from tests.factories import registration_payload  # noqa: F401
+from tests.push_receiver import PushService
 from tests.smtp import SmtpServer
 from tests.support import USES_POSTGRES, USES_REDIS, post_json, requires_postgres, requires_redis, trail  # noqa: F401
 from tests.webhooks import Receiver
@@ -136,3 +137,13 @@ def smtp_server(settings):
         for name, value in server.django_settings().items():
             setattr(settings, name, value)
         yield server
+
+
+@pytest.fixture
+def push_service(settings):
+    """A local Web Push service with browsers on it (tests/push_receiver.py), shut down after the
+    test. Plain http is allowed for its endpoints."""
+    settings.WEBPUSH_ALLOW_HTTP = True
+    service = PushService()
+    yield service
+    service.close()

@@ -51,6 +51,10 @@ def server_environment(
         "SCANNER_DEVICE_MEMORY_SECONDS": "0",
         # Every test client is 127.0.0.1; tests/test_rate_limits.py proves the limits.
         "RATE_LIMITS_ENABLED": "0",
+        # The attendee's page offers notifications (tests/e2e/test_push_notifications.py).
+        "VAPID_PUBLIC_KEY": settings.VAPID_PUBLIC_KEY,
+        "VAPID_PRIVATE_KEY": settings.VAPID_PRIVATE_KEY,
+        "VAPID_SUBJECT": settings.VAPID_SUBJECT,
     }
     if settings.REDIS_URL:
         env["REDIS_URL"] = settings.REDIS_URL

@@ -268,8 +268,10 @@ def test_the_api_schema_declares_429_exactly_where_a_limit_applies(client):
     assert limited == [
         "DELETE /api/v1/announcements/{announcement_id}",  # an organiser's API token, like any bearer
         "DELETE /api/v1/registrations/{manage_token}",
+        "DELETE /api/v1/registrations/{manage_token}/push-subscriptions",
         "DELETE /api/v1/signups/{token}/offers/{slug}",
         "GET /api/v1/board",  # the planning board's operations: an organiser's API token
+        "GET /api/v1/checkin/announcements",
         "GET /api/v1/checkin/list",
         "GET /api/v1/checkin/scanner",
         "GET /api/v1/checkin/search",
@@ -306,6 +308,7 @@ def test_the_api_schema_declares_429_exactly_where_a_limit_applies(client):
         "POST /api/v1/questions/{question_id}/approve",
         "POST /api/v1/questions/{question_id}/hide",
         "POST /api/v1/registrations",
+        "POST /api/v1/registrations/{manage_token}/push-subscriptions",
         "POST /api/v1/registrations/{manage_token}/questions",
         "POST /api/v1/registrations/{manage_token}/questions/{question_id}/upvote",
         "POST /api/v1/registrations/{manage_token}/reissue-badge",

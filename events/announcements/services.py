@@ -15,6 +15,7 @@ from events.announcements import live
 from events.announcements.models import TEXT_MAX_LENGTH, Announcement
 from events.errors import InvalidInput
 from events.models import Event, Workshop
+from events.webpush import push
 
 # Without an end time an announcement shows this long ("room 3 is full" is soon out of date).
 DEFAULT_DURATION = timedelta(hours=2)
@@ -70,6 +71,7 @@ def post_announcement(
             data={"workshop": workshop.pk} if workshop else {},
         )
         transaction.on_commit(partial(live.published, announcement))
+        push.announcement_posted(announcement)
     return announcement
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from events import live, outbox
 from events.errors import RegistrationError
 from events.models import Booking, Registration, Workshop
+from events.webpush import push
 
 
 def lock_registration(registration: Registration, *, allow_cancelled: bool = False) -> Registration:
@@ -147,7 +148,10 @@ def in_calendar(bookings: Iterable[Booking]) -> list[int]:
 
 
 def tell(kind: str, bookings: Iterable[Booking], **context) -> None:
-    """Queue an e-mail of `kind` about each booking's workshop to its attendee."""
+    """Queue an e-mail of `kind` about each booking's workshop to its attendee (and, for a workshop's
+    news, a push to their phones: events.webpush.push)."""
+    bookings = list(bookings)
+    push.workshop_news(kind, bookings, context)
     for booking in bookings:
         outbox.queue(
             kind,

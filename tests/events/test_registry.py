@@ -53,6 +53,7 @@ def test_each_shared_place_finds_the_apps_modules():
     ]
     assert list(ATTENDEE_PANELS) == [
         "events/room/_manage_room.html",
+        "events/webpush/_manage_push.html",
         "checkin/_manage_lost_badge.html",
         "networking/_manage_directory.html",
         "events/feedback/_panel.html",

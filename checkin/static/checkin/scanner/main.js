@@ -4,9 +4,11 @@
 // - storage.js: what the phone keeps in localStorage (token, check-in list, queue), so that the
 //   scanner works and reloads (service worker, checkin/scan-sw.js) without the network.
 // - api.js: the calls to the server; checkins.js: a scan online, or judged by decide.js and queued.
-// - camera.js, answers.js, search.js, screen.js: what the volunteer sees and does.
+// - camera.js, answers.js, search.js, screen.js: what the volunteer sees and does;
+//   announcements.js: the organisers' announcements for this door.
 // - A paired phone sends its device token (Authorization: Bearer); an organiser's browser its
 //   session (with the CSRF token). Without either, the page asks to be paired.
+import { followAnnouncements, forgetAnnouncements } from "./announcements.js";
 import { setupAnswers, show, showError, showMessage, showRevoked, unstick } from "./answers.js";
 import { api, exchangePairingCode, isNetworkTrouble, watchApi } from "./api.js";
 import { cameraRunning, setupCamera, startCamera, stopCamera } from "./camera.js";
@@ -137,6 +139,7 @@ function deviceRevoked() {
   session.revoked = true;
   forget("token");
   forget("info");
+  forgetAnnouncements();
   stopCamera(false);
   showRevoked();
   render();
@@ -206,4 +209,5 @@ window.addEventListener("online", () => {
 window.addEventListener("offline", () => setOnline(false));
 $("undo").addEventListener("click", undo);
 registerServiceWorker();
+followAnnouncements(data.announcementsUrl, () => mode() !== "none" && !session.revoked);
 boot();

@@ -14,6 +14,7 @@ export const KEY = {
   duplicates: "dld.scanner.duplicates",
   refused: "dld.scanner.refused",
   camera: "dld.scanner.camera",
+  announcements: "dld.scanner.announcements",
 };
 
 export const store = {
