@@ -146,3 +146,27 @@ class MapEntryOut(Schema):
     present: int
     offers: dict[str, str] = Field(description="Offer slug → the signup's status, as the page words it.")
     summary: str = Field(description="Name and figures in one sentence (the map's tooltip).")
+
+
+class MeetingSlotStatsOut(Schema):
+    starts_at: datetime
+    ends_at: datetime
+    accepted: int = Field(description="Meetings agreed in this slot (held, or to be held).")
+    requested: int = Field(description="Requests not answered yet.")
+    tables_left: int
+
+
+class MeetingTableStatsOut(Schema):
+    number: int
+    area: str
+    accepted: int
+
+
+class MeetingStatsOut(Schema):
+    """1:1 meetings at the numbered tables: how many were agreed, per slot and per table."""
+
+    accepted: int
+    cancelled: int
+    tables: int
+    slots: list[MeetingSlotStatsOut]
+    per_table: list[MeetingTableStatsOut]
