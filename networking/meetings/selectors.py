@@ -130,3 +130,18 @@ def meeting_counts(event: Event) -> dict:
 
 def is_listed(registration: Registration) -> bool:
     return DirectoryProfile.objects.filter(registration=registration, listed=True).exists()
+
+
+def listed_person(viewer: Registration, registration_id: int) -> Registration | None:
+    """Someone else of the viewer's edition who is attending and listed in the directory."""
+    return (
+        Registration.objects.select_related("municipality")
+        .filter(
+            pk=registration_id,
+            event_id=viewer.event_id,
+            status=Registration.Status.CONFIRMED,
+            directory_profile__listed=True,
+        )
+        .exclude(pk=viewer.pk)
+        .first()
+    )

@@ -105,12 +105,7 @@ def request_meeting(*, requester: Registration, invitee_id: int, slot_id: int, m
         )
     if invitee_id == requester.pk:
         raise MeetingError("own_meeting", _("You cannot ask yourself for a meeting."), status=422)
-    invitee = Registration.objects.filter(
-        pk=invitee_id,
-        event_id=requester.event_id,
-        status=Registration.Status.CONFIRMED,
-        directory_profile__listed=True,
-    ).first()
+    invitee = selectors.listed_person(requester, invitee_id)
     if invitee is None:
         raise MeetingError("unknown_person", _("This person is not in the attendee directory."), status=404)
     slot = _slot(requester, slot_id)

@@ -78,17 +78,7 @@ def meetings(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _person(viewer: Registration, registration_id: int) -> Registration:
-    person = (
-        Registration.objects.select_related("municipality")
-        .filter(
-            pk=registration_id,
-            event_id=viewer.event_id,
-            status=Registration.Status.CONFIRMED,
-            directory_profile__listed=True,
-        )
-        .exclude(pk=viewer.pk)
-        .first()
-    )
+    person = selectors.listed_person(viewer, registration_id)
     if person is None:
         raise Http404("unknown_person")
     return person

@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 
 from events import services as event_services
+from events.models import Registration
 from networking.demo import DEMO_TABLES, seed_meeting_tables
 from networking.errors import MeetingError
 from networking.meetings import selectors, services
@@ -14,6 +15,7 @@ from networking.meetings.selectors import meeting_counts
 from networking.models import Meeting, MeetingSlot, MeetingTable
 from tests.clock import at
 from tests.factories import attendee
+from tests.support import post_json
 
 
 @pytest.fixture
@@ -29,16 +31,6 @@ def slots(event, programme) -> dict[str, MeetingSlot]:
 @pytest.fixture
 def tables(event) -> list[MeetingTable]:
     return [MeetingTable.objects.create(event=event, number=n, area="Netwerkplein") for n in (3, 1)]
-
-
-@pytest.fixture
-def anna(event, municipalities):
-    return attendee(event, "Anna Bakker", municipality=municipalities["GM0307"])
-
-
-@pytest.fixture
-def bram(event, municipalities):
-    return attendee(event, "Bram de Wit", municipality=municipalities["GM0363"], role="wethouder")
 
 
 @pytest.fixture
@@ -331,3 +323,85 @@ def test_demo_tables_and_slots_in_every_break(event, programme):
         (at(12, 30), at(12, 45)),
         (at(12, 45), at(13)),
     ]
+
+
+def test_the_api_asks_answers_and_cancels(event, anna, bram, carla, slots, tables):
+    api = Client()
+    entries = api.get(f"/api/v1/registrations/{anna[1]}/directory").json()["attendees"]
+    bram_id = next(entry["id"] for entry in entries if entry["name"] == "Bram de Wit")
+    free = api.get(f"/api/v1/registrations/{anna[1]}/meetings", {"with_person": bram_id}).json()["free_slots"]
+    assert [slot["id"] for slot in free] == [slots["round"].pk, slots["lunch"].pk, slots["later"].pk]
+
+    created = post_json(
+        api, f"/api/v1/registrations/{anna[1]}/meetings", {"invitee": bram_id, "slot": free[1]["id"]}
+    )
+    assert (created.status_code, created.json()["state"]) == (201, "requested")
+    meeting_id = created.json()["id"]
+    base = f"/api/v1/registrations/{bram[1]}/meetings/{meeting_id}"
+    assert (
+        post_json(api, f"/api/v1/registrations/{carla[1]}/meetings/{meeting_id}/accept", {}).status_code
+        == 404
+    )
+    accepted = post_json(api, f"{base}/accept", {})
+    assert (accepted.status_code, accepted.json()["table"], accepted.json()["area"]) == (
+        200,
+        1,
+        "Netwerkplein",
+    )
+    mine = api.get(f"/api/v1/registrations/{anna[1]}/meetings").json()
+    assert [meeting["id"] for meeting in mine["accepted"]] == [meeting_id]
+
+    busy = post_json(
+        api, f"/api/v1/registrations/{carla[1]}/meetings", {"invitee": bram_id, "slot": slots["lunch"].pk}
+    )
+    assert (busy.status_code, busy.json()["code"]) == (409, "other_busy")
+    cancelled = post_json(api, f"{base}/cancel", {"message": "Sorry"})
+    assert (cancelled.status_code, cancelled.json()["state"], cancelled.json()["cancel_message"]) == (
+        200,
+        "cancelled",
+        "Sorry",
+    )
+
+
+def test_the_api_offers_other_slots_when_no_table_is_left(event, anna, bram, carla, slots, tables):
+    dirk, eva, frank = (attendee(event, name) for name in ("Dirk Jansen", "Eva Mol", "Frank Bos"))
+    for requester, invitee in ((anna, bram), (carla, dirk)):
+        services.accept_meeting(
+            registration=invitee[0], meeting_id=ask(requester, invitee, slots["lunch"]).pk
+        )
+    meeting = ask(eva, frank, slots["lunch"])
+
+    answer = post_json(Client(), f"/api/v1/registrations/{frank[1]}/meetings/{meeting.pk}/accept", {})
+
+    assert (answer.status_code, answer.json()["code"]) == (409, "no_table")
+    assert [slot["id"] for slot in answer.json()["alternatives"]] == [slots["round"].pk, slots["later"].pk]
+    proposal = post_json(
+        Client(),
+        f"/api/v1/registrations/{frank[1]}/meetings/{meeting.pk}/propose",
+        {"slot": slots["later"].pk},
+    )
+    assert (proposal.status_code, proposal.json()["requester"]["name"]) == (201, "Frank Bos")
+
+
+def test_the_export_lists_meetings_and_the_erasure_removes_them(anna, bram, slots, tables):
+    meeting = services.accept_meeting(
+        registration=bram[0], meeting_id=ask(anna, bram, slots["lunch"], "Over de raadsbrief").pk
+    )
+
+    export = Client().get(f"/r/{anna[1]}/gegevens.json")
+    erased = event_services.erase_registration(Registration.objects.get(pk=anna[0].pk))
+
+    assert export.json()["meetings"] == [
+        {
+            "with": "Bram de Wit",
+            "asked_by_you": True,
+            "state": "accepted",
+            "starts_at": slots["lunch"].starts_at.isoformat(),
+            "table": 1,
+            "message": "Over de raadsbrief",
+            "cancel_message": "",
+        }
+    ]
+    assert erased["meetings"] == 1
+    assert not Meeting.objects.filter(pk=meeting.pk).exists()
+    assert feed(bram) == []
