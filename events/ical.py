@@ -2,9 +2,13 @@
 
 UIDs come from the workshop's own UUID and never change; SEQUENCE is the workshop's sequence, so
 a moved workshop updates in calendars that imported or subscribed to it.
+
+The apps built on the core add their own appointments to an attendee's calendar (networking's
+meetings) through `PERSONAL_ENTRIES` (see events.registry), registered in their `calendar.py`.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -16,11 +20,32 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events.models import Booking, Event, Registration, Workshop
+from events.registry import Registry
 from events.validators import on_one_line
 
 PRODID = "-//Dag van de Lokale Democratie//Programma//NL"
 UID_DOMAIN = "dagvandelokaledemocratie.nl"
 REFRESH = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class CalendarEntry:
+    """An appointment an app adds to an attendee's calendar. `uid` is its own, for good (the domain
+    is added); a cancelled one goes out as STATUS:CANCELLED with a raised `sequence`."""
+
+    uid: str
+    sequence: int
+    summary: str
+    starts_at: datetime
+    ends_at: datetime
+    updated_at: datetime
+    location: str = ""
+    description: str = ""
+    cancelled: bool = False
+
+
+# Functions (registration) -> its entries, for the attendee's personal calendar.
+PERSONAL_ENTRIES: Registry[Callable[[Registration], Iterable[CalendarEntry]]] = Registry("calendar")
 
 
 def _amsterdam_vtimezone() -> icalendar.Timezone:
@@ -108,6 +133,25 @@ def _vevent(
     return vevent
 
 
+def _entry_vevent(entry: CalendarEntry, event: Event, stamp: datetime) -> icalendar.Event:
+    tz = ZoneInfo(event.timezone)
+    vevent = icalendar.Event()
+    vevent.add("uid", f"{entry.uid}@{UID_DOMAIN}")
+    vevent.add("dtstamp", stamp)
+    vevent.add("last-modified", entry.updated_at.astimezone(UTC))
+    vevent.add("sequence", entry.sequence)
+    vevent.add("summary", entry.summary)
+    vevent.add("dtstart", entry.starts_at.astimezone(tz))
+    vevent.add("dtend", entry.ends_at.astimezone(tz))
+    if entry.location:
+        vevent.add("location", entry.location)
+    if entry.description:
+        vevent.add("description", entry.description)
+    vevent.add("status", "CANCELLED" if entry.cancelled else "CONFIRMED")
+    vevent.add("transp", "TRANSPARENT" if entry.cancelled else "OPAQUE")
+    return vevent
+
+
 def _workshops(event: Event):
     return (
         Workshop.objects.filter(round__event=event)
@@ -153,6 +197,9 @@ def personal_calendar(
     in_day = {workshop.pk for workshop in day}
     for workshop in _workshops(event).filter(pk__in=set(dropped) - in_day).order_by("round__starts_at"):
         calendar.add_component(_vevent(workshop, event, stamp, personal_sequence=sequence, dropped=True))
+    for entries in PERSONAL_ENTRIES:
+        for entry in entries(registration):
+            calendar.add_component(_entry_vevent(entry, event, stamp))
     return _finish(calendar, event)
 
 

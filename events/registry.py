@@ -4,7 +4,7 @@ Dependencies point one way: checkin and networking build on events, never back, 
 other. So where one app needs what another brings (a backup holds every app's rows, the dashboard
 shows networking's offers), the core declares the place as a `Registry` and each app registers its
 contribution in a module of its own, found like `admin.py`: `<app>/backup.py`, `<app>/dashboard.py`,
-`<app>/exports.py`, `<app>/extras.py`. The first time a registry is read it imports that module
+`<app>/exports.py`, `<app>/extras.py`, `<app>/calendar.py`. The first time a registry is read it imports that module
 of every installed app (once); the contributions then come in the order of INSTALLED_APPS, and
 within one app in the order they were registered, however the modules were imported before.
 """

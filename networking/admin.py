@@ -1,11 +1,23 @@
 from django.contrib import admin, messages
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from events.admin import AuditedAdmin
 from events.errors import ServiceError
+from events.models import Event
 from networking import services
-from networking.models import Contact, DirectoryProfile, Offer, Signup, SignupContact
+from networking.meetings.services import fill_breaks_with_slots
+from networking.models import (
+    Contact,
+    DirectoryProfile,
+    Meeting,
+    MeetingSlot,
+    MeetingTable,
+    Offer,
+    Signup,
+    SignupContact,
+)
 
 
 @admin.register(Offer)
@@ -169,3 +181,45 @@ class DirectoryProfileAdmin(admin.ModelAdmin):
         for profile in queryset.filter(listed=True).select_related("registration"):
             services.update_directory_profile(profile.registration, directory_opt_in=False)
         self.message_user(request, _("Removed from the directory."), messages.SUCCESS)
+
+
+@admin.register(MeetingTable)
+class MeetingTableAdmin(AuditedAdmin):
+    list_display = ["number", "area", "event"]
+    list_filter = ["event", "area"]
+
+
+@admin.register(MeetingSlot)
+class MeetingSlotAdmin(AuditedAdmin):
+    list_display = ["__str__", "starts_at", "ends_at", "event", "agreed"]
+    list_filter = ["event"]
+    actions = ["fill_breaks"]
+
+    def get_queryset(self, request):
+        accepted = Q(meetings__state=Meeting.State.ACCEPTED)
+        return super().get_queryset(request).annotate(agreed=Count("meetings", filter=accepted))
+
+    @admin.display(description=_("meetings agreed"), ordering="agreed")
+    def agreed(self, slot):
+        return slot.agreed
+
+    @admin.action(description=_("Add 15-minute slots in every break of the selected slots' editions"))
+    def fill_breaks(self, request, queryset):
+        events = Event.objects.filter(pk__in=queryset.values("event"))
+        added = sum(len(fill_breaks_with_slots(event)) for event in events)
+        self.message_user(request, _("%(count)d slots in the breaks.") % {"count": added}, messages.SUCCESS)
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    """Read only: meetings change through their two people (networking.meetings.services)."""
+
+    list_display = ["slot", "requester", "invitee", "state", "table"]
+    list_filter = ["state", "slot__event"]
+    readonly_fields = [field.name for field in Meeting._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,4 +1,5 @@
-"""Public API of the networking app: offers to municipalities, signups, the attendee directory."""
+"""Public API of the networking app: offers to municipalities, signups, the attendee directory, 1:1
+meetings."""
 
 from django.http import HttpRequest
 from django.urls import reverse
@@ -9,12 +10,27 @@ from events.auth import Scope, organiser
 from events.errors import InvalidInput
 from events.links import absolute_url
 from events.presence import in_person
-from events.schemas import RoleCode, error_responses
+from events.schemas import ObjectId, RoleCode, error_responses
 from events.selectors import current_event, registration_for_token
 from networking import selectors, services
-from networking.errors import DirectoryError
+from networking.errors import DirectoryError, MeetingError
 from networking.forms import SignupForm
-from networking.schemas import DirectoryOut, OfferOut, ProvinceName, SignupIn, SignupOut, ThemeCode
+from networking.meetings import selectors as meeting_selectors
+from networking.meetings import services as meeting_services
+from networking.schemas import (
+    DirectoryOut,
+    MeetingCancelIn,
+    MeetingIn,
+    MeetingOut,
+    MeetingProposalIn,
+    MeetingsOut,
+    NoTableOut,
+    OfferOut,
+    ProvinceName,
+    SignupIn,
+    SignupOut,
+    ThemeCode,
+)
 
 router = Router(tags=["networking"])
 
@@ -137,3 +153,141 @@ def staff_directory(
         current_event(), role=role or "", province=province or "", interest=interest or "", name=name
     )
     return _directory_out(entries)
+
+
+# 1:1 meetings, off the attendee's private link (networking.meetings).
+
+
+def _person_out(registration) -> dict:
+    return {
+        "id": registration.pk,
+        "name": registration.full_name,
+        "role_label": str(registration.get_role_display()),
+        "municipality": registration.affiliation,
+    }
+
+
+def _meeting_out(meeting) -> dict:
+    return {
+        "id": meeting.pk,
+        "state": meeting.state,
+        "slot": meeting.slot,
+        "requester": _person_out(meeting.requester),
+        "invitee": _person_out(meeting.invitee),
+        "table": meeting.table.number if meeting.table_id else None,
+        "area": meeting.table.area if meeting.table_id else "",
+        "message": meeting.message,
+        "cancel_message": meeting.cancel_message,
+    }
+
+
+def _attending(manage_token: str):
+    registration = registration_for_token(manage_token)
+    if not registration.is_confirmed:
+        raise MeetingError("not_registered", _("Your registration has been cancelled."), status=409)
+    return registration
+
+
+@router.get(
+    "registrations/{manage_token}/meetings",
+    response={200: MeetingsOut, **error_responses(404, 409, 422)},
+    summary="An attendee's 1:1 meetings",
+)
+def list_meetings(request: HttpRequest, manage_token: str, with_person: ObjectId | None = None):
+    """Requests for them, requests they sent, agreed meetings with their table. `with_person` (a
+    directory entry's `id`) adds the slots free for both (404 `unknown_person` if not listed)."""
+    registration = _attending(manage_token)
+    mine = meeting_selectors.meetings_of(registration)
+    free = []
+    if with_person is not None:
+        person = meeting_selectors.listed_person(registration, with_person)
+        if person is None:
+            raise MeetingError(
+                "unknown_person", _("This person is not in the attendee directory."), status=404
+            )
+        free = meeting_selectors.free_slots(registration, person)
+    return {
+        "incoming": [_meeting_out(meeting) for meeting in mine.incoming],
+        "outgoing": [_meeting_out(meeting) for meeting in mine.outgoing],
+        "accepted": [_meeting_out(meeting) for meeting in mine.accepted],
+        "free_slots": free,
+    }
+
+
+@router.post(
+    "registrations/{manage_token}/meetings",
+    response={201: MeetingOut, **error_responses(403, 404, 409, 422)},
+    summary="Ask someone in the directory for a meeting",
+)
+def create_meeting(request: HttpRequest, manage_token: str, payload: MeetingIn):
+    """In a slot free for both (see `with_person` of GET …/meetings); both must be listed in the
+    directory (403 `not_in_directory`). Asking twice gives the one request."""
+    meeting = meeting_services.request_meeting(
+        requester=_attending(manage_token),
+        invitee_id=payload.invitee,
+        slot_id=payload.slot,
+        message=payload.message,
+    )
+    return Status(201, _meeting_out(meeting))
+
+
+@router.post(
+    "registrations/{manage_token}/meetings/{meeting_id}/accept",
+    response={200: MeetingOut, 409: NoTableOut, **error_responses(404, 422)},
+    summary="Accept a meeting: the lowest free table of its slot",
+)
+def accept_meeting(request: HttpRequest, manage_token: str, meeting_id: ObjectId):
+    """409 `no_table` when every table of the slot is taken, with the other slots free for both in
+    `alternatives` (propose one of them); 409 `busy` when either has something else then."""
+    registration = _attending(manage_token)
+    try:
+        meeting = meeting_services.accept_meeting(registration=registration, meeting_id=meeting_id)
+    except MeetingError as error:
+        if error.code != "no_table":
+            raise
+        return Status(
+            409,
+            {"code": error.code, "detail": error.message, "errors": {}, "alternatives": error.alternatives},
+        )
+    return _meeting_out(meeting)
+
+
+@router.post(
+    "registrations/{manage_token}/meetings/{meeting_id}/decline",
+    response={200: MeetingOut, **error_responses(404, 409, 422)},
+    summary="Decline a meeting",
+)
+def decline_meeting(request: HttpRequest, manage_token: str, meeting_id: ObjectId):
+    return _meeting_out(
+        meeting_services.decline_meeting(registration=_attending(manage_token), meeting_id=meeting_id)
+    )
+
+
+@router.post(
+    "registrations/{manage_token}/meetings/{meeting_id}/propose",
+    response={201: MeetingOut, **error_responses(404, 409, 422)},
+    summary="Answer a meeting request with another slot",
+)
+def propose_meeting_slot(
+    request: HttpRequest, manage_token: str, meeting_id: ObjectId, payload: MeetingProposalIn
+):
+    """The request closes as `proposed`; the answer is a new request the other way round (201)."""
+    meeting = meeting_services.propose_other_slot(
+        registration=_attending(manage_token),
+        meeting_id=meeting_id,
+        slot_id=payload.slot,
+        message=payload.message,
+    )
+    return Status(201, _meeting_out(meeting))
+
+
+@router.post(
+    "registrations/{manage_token}/meetings/{meeting_id}/cancel",
+    response={200: MeetingOut, **error_responses(404, 409, 422)},
+    summary="Withdraw a request or cancel an agreed meeting, with a message",
+)
+def cancel_meeting(request: HttpRequest, manage_token: str, meeting_id: ObjectId, payload: MeetingCancelIn):
+    meeting = meeting_services.cancel_meeting(
+        registration=_attending(manage_token), meeting_id=meeting_id, message=payload.message
+    )
+    return _meeting_out(meeting)

@@ -4,11 +4,12 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from events import outbox
 from events.links import absolute_url
 from events.models import OutboundEmail
-from networking.models import Offer, Signup
+from networking.models import Meeting, Offer, Signup
 
 
 @outbox.builder("networking_signup_confirmation")
@@ -76,4 +77,38 @@ def place_given(email: OutboundEmail):
         event=offer.event,
         subject=subject,
         text=render_to_string("networking/email/place_given.txt", context),
+    )
+
+
+# What a meeting mail tells its recipient: its subject, by the change that queued it.
+MEETING_SUBJECTS = {
+    "requested": gettext_lazy("%(name)s would like to meet you"),
+    "proposed": gettext_lazy("%(name)s proposes another time to meet"),
+    "accepted": gettext_lazy("%(name)s accepted your meeting"),
+    "declined": gettext_lazy("%(name)s cannot meet you"),
+    "cancelled": gettext_lazy("Meeting with %(name)s cancelled"),
+}
+
+
+@outbox.builder("networking_meeting")
+def meeting_changed(email: OutboundEmail):
+    """A 1:1 meeting asked for, answered or called off, told to one of its two people."""
+    meeting = Meeting.objects.select_related("slot__event", "table", "requester", "invitee").get(
+        pk=email.context["meeting"]
+    )
+    recipient = email.registration
+    other = meeting.other(recipient)
+    what = email.context["what"]
+    context = {
+        "what": what,
+        "meeting": meeting,
+        "recipient": recipient,
+        "other": other,
+        "meetings_url": absolute_url(reverse("networking:meetings", args=[recipient.manage_token])),
+    }
+    return outbox.message(
+        email,
+        event=meeting.slot.event,
+        subject=MEETING_SUBJECTS[what] % {"name": other.full_name},
+        text=render_to_string("networking/email/meeting.txt", context),
     )

@@ -13,3 +13,11 @@ class ContactError(ServiceError):
 
 class DirectoryError(ServiceError):
     status = 403
+
+
+class MeetingError(ServiceError):
+    """`alternatives`: for `no_table`, the other slots free for both that still have a table."""
+
+    def __init__(self, code, message="", *, alternatives=(), **kwargs):
+        super().__init__(code, message, **kwargs)
+        self.alternatives = list(alternatives)

@@ -1,6 +1,8 @@
 """Live events of the networking app, published through events.live after commit."""
 
 from events import live
+from events.models import Event
+from networking.meetings.selectors import meeting_counts
 from networking.models import Signup
 from networking.selectors import map_entry, offer_counts
 
@@ -34,3 +36,10 @@ def publish_signup(signup_id: int) -> None:
     if signup is not None:
         event_id = signup.offer.event_id
         live.publish((live.dashboard(event_id), network(event_id)), signup_message(signup))
+
+
+def publish_meetings(event_id: int) -> None:
+    """The organisers' meeting counts (networking.dashboard), after a meeting changed."""
+    event = Event.objects.filter(pk=event_id).first()
+    if event is not None:
+        live.publish(live.dashboard(event_id), {"type": "meetings", "meetings": meeting_counts(event)})

@@ -1,12 +1,15 @@
 """Democratie in Actie's offers to municipalities and who signed up for them; attendees' directory
 profiles and contacts."""
 
+import uuid
+
 from django.db import models
 from django.db.models import Count, F, Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event, Municipality, Registration
+from events.times import clock
 
 # The offer that is the network itself: its members are shown on the wall at the stand.
 NETWORK_SLUG = "netwerk-digitale-democratie"
@@ -229,3 +232,139 @@ class Contact(models.Model):
 
     def other(self, registration: Registration) -> Registration:
         return self.recipient if self.requester_id == registration.pk else self.requester
+
+
+# 1:1 meetings at numbered tables in the networking area (networking.meetings).
+
+
+class MeetingSlot(models.Model):
+    """A time in the breaks in which attendees can meet one another at a table."""
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="meeting_slots", verbose_name=_("event")
+    )
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        verbose_name = _("meeting slot")
+        verbose_name_plural = _("meeting slots")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="meeting_slot_ends_after_start"
+            ),
+            models.UniqueConstraint(
+                fields=["event", "starts_at", "ends_at"], name="meeting_slot_unique_time"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{clock(self.starts_at)}–{clock(self.ends_at)}"
+
+
+class MeetingTable(models.Model):
+    """A numbered table in the networking area; the tables are each slot's capacity."""
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="meeting_tables", verbose_name=_("event")
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    area = models.CharField(_("area"), max_length=100, blank=True, help_text=_("E.g. “Netwerkplein”."))
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("meeting table")
+        verbose_name_plural = _("meeting tables")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "number"], name="meeting_table_unique_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{_('Table')} {self.number}" + (f" ({self.area})" if self.area else "")
+
+
+class MeetingQuerySet(models.QuerySet):
+    def involving(self, registration: Registration) -> "MeetingQuerySet":
+        return self.filter(Q(requester=registration) | Q(invitee=registration))
+
+
+class Meeting(models.Model):
+    """A request by one attendee to meet another in a slot; accepted, it has a table.
+
+    "Propose another slot" closes the request as PROPOSED and opens a new one the other way round
+    (`proposed_instead_of` points back), so every request is answered by the person it is for."""
+
+    class State(models.TextChoices):
+        REQUESTED = "requested", _("requested")
+        ACCEPTED = "accepted", _("accepted")
+        DECLINED = "declined", _("declined")
+        CANCELLED = "cancelled", _("cancelled")
+        PROPOSED = "proposed", _("other time proposed")
+
+    slot = models.ForeignKey(
+        MeetingSlot, on_delete=models.CASCADE, related_name="meetings", verbose_name=_("meeting slot")
+    )
+    requester = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="meetings_requested", verbose_name=_("requester")
+    )
+    invitee = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="meetings_invited", verbose_name=_("invitee")
+    )
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.REQUESTED)
+    # Kept once cancelled: which table it had (the unique index only counts accepted meetings).
+    table = models.ForeignKey(
+        MeetingTable,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meetings",
+        verbose_name=_("table"),
+    )
+    message = models.CharField(_("message"), max_length=300, blank=True)
+    cancel_message = models.CharField(_("cancellation message"), max_length=300, blank=True)
+    proposed_instead_of = models.OneToOneField(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="proposal", editable=False
+    )
+    # The calendar entry's UID and SEQUENCE (events.ical): raised when the meeting is cancelled.
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    sequence = models.PositiveIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True, editable=False)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True, editable=False)
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["slot__starts_at", "id"]
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        constraints = [
+            models.CheckConstraint(condition=~Q(requester=F("invitee")), name="meeting_not_self"),
+            models.CheckConstraint(
+                condition=~Q(state="accepted") | Q(table__isnull=False), name="meeting_accepted_has_table"
+            ),
+            # The tables are the slot's capacity: each one used once among its accepted meetings.
+            models.UniqueConstraint(
+                fields=["slot", "table"], condition=Q(state="accepted"), name="meeting_one_per_table"
+            ),
+            # One accepted meeting per person and slot on either side; across sides the service
+            # holds it (both people's rows locked, networking.meetings.services).
+            models.UniqueConstraint(
+                fields=["slot", "requester"],
+                condition=Q(state="accepted"),
+                name="meeting_requester_once_per_slot",
+            ),
+            models.UniqueConstraint(
+                fields=["slot", "invitee"],
+                condition=Q(state="accepted"),
+                name="meeting_invitee_once_per_slot",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.requester_id} → {self.invitee_id} ({self.state})"
+
+    def other(self, registration: Registration) -> Registration:
+        return self.invitee if self.requester_id == registration.pk else self.requester

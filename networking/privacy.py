@@ -1,6 +1,6 @@
 """Networking data in the per-person export, the erasure and the retention purge (see
-events.signals): the directory profile with its consent record, the connect code, contacts between
-attendees, and municipality signup contacts.
+events.signals): the directory profile with its consent record, the connect code, contacts and 1:1
+meetings between attendees, and municipality signup contacts.
 
 Signup contacts are people too, but they have no registration: they are found by their e-mail
 address within the event (the private link that asks for them was sent to that address). The
@@ -15,7 +15,7 @@ from events.selectors import email_out
 from events.services import ERASED_NAME, scrub_history
 from events.signals import event_purged, personal_data_requested, registration_erased
 from events.times import iso
-from networking.models import ConnectCode, Contact, DirectoryProfile, Signup, SignupContact
+from networking.models import ConnectCode, Contact, DirectoryProfile, Meeting, Signup, SignupContact
 from networking.selectors import directory_profile
 
 # The networking e-mails go to signup contacts, who have no registration to link them to.
@@ -110,6 +110,20 @@ def personal_data(sender, registration, **kwargs) -> dict:
         "contacts": [
             _contact_out(contact, registration) for contact in contacts.order_by("created_at", "pk")
         ],
+        "meetings": [
+            {
+                "with": meeting.other(registration).full_name,
+                "asked_by_you": meeting.requester_id == registration.pk,
+                "state": meeting.state,
+                "starts_at": iso(meeting.slot.starts_at),
+                "table": meeting.table.number if meeting.table_id else None,
+                "message": meeting.message,
+                "cancel_message": meeting.cancel_message,
+            }
+            for meeting in Meeting.objects.involving(registration)
+            .select_related("slot", "table", "requester", "invitee")
+            .order_by("created_at", "pk")
+        ],
         "municipality_signups": [
             {
                 "municipality": contact.signup.municipality.name,
@@ -171,9 +185,12 @@ def erase(sender, registration, email: str, **kwargs) -> dict:
     )
     connect_codes = ConnectCode.objects.filter(registration=registration).delete()[0]
     contacts = Contact.objects.involving(registration).delete()[0]
+    # Both sides' calendars drop a meeting that is gone; its messages are the two people's words.
+    meetings = Meeting.objects.involving(registration).delete()[0]
     return {
         "connect_codes": connect_codes,
         "contacts": contacts,
+        "meetings": meetings,
         **_remove_signup_contacts(list(_found_by_address(registration, email))),
     }
 

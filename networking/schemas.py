@@ -6,9 +6,9 @@ from typing import Literal
 from ninja import Field, Schema
 
 from events.models import Province, Theme, max_length
-from events.schemas import MAX_ITEMS, MunicipalityOut
+from events.schemas import MAX_ITEMS, ErrorOut, MunicipalityOut, ObjectId
 from networking.forms import LOOKUP_MAX_LENGTH
-from networking.models import DirectoryProfile, SignupContact
+from networking.models import DirectoryProfile, Meeting, SignupContact
 
 ProvinceName = Literal[tuple(Province.values)]  # type: ignore[valid-type]
 ThemeCode = Literal[tuple(Theme.values)]  # type: ignore[valid-type]
@@ -75,6 +75,7 @@ class SignupOut(Schema):
 
 
 class DirectoryEntryOut(Schema):
+    id: int = Field(description="To ask the person for a meeting (`invitee` of POST …/meetings).")
     name: str
     role: str
     role_label: str
@@ -146,3 +147,85 @@ class MapEntryOut(Schema):
     present: int
     offers: dict[str, str] = Field(description="Offer slug → the signup's status, as the page words it.")
     summary: str = Field(description="Name and figures in one sentence (the map's tooltip).")
+
+
+class MeetingSlotStatsOut(Schema):
+    starts_at: datetime
+    ends_at: datetime
+    accepted: int = Field(description="Meetings agreed in this slot (held, or to be held).")
+    requested: int = Field(description="Requests not answered yet.")
+    tables_left: int
+
+
+class MeetingTableStatsOut(Schema):
+    number: int
+    area: str
+    accepted: int
+
+
+class MeetingStatsOut(Schema):
+    """1:1 meetings at the numbered tables: how many were agreed, per slot and per table."""
+
+    accepted: int
+    cancelled: int
+    tables: int
+    slots: list[MeetingSlotStatsOut]
+    per_table: list[MeetingTableStatsOut]
+
+
+# 1:1 meetings, as one of their two people sees them (networking.meetings).
+
+
+class MeetingSlotOut(Schema):
+    id: int
+    starts_at: datetime
+    ends_at: datetime
+
+
+class MeetingPersonOut(Schema):
+    id: int = Field(description="The person's id in the attendee directory (`id` of its entries).")
+    name: str
+    role_label: str
+    municipality: str
+
+
+class MeetingOut(Schema):
+    id: int
+    state: Literal[tuple(Meeting.State.values)]  # type: ignore[valid-type]
+    slot: MeetingSlotOut
+    requester: MeetingPersonOut
+    invitee: MeetingPersonOut
+    table: int | None = Field(description="The table's number once accepted.")
+    area: str = Field(description="Where the table is, e.g. Netwerkplein.")
+    message: str
+    cancel_message: str
+
+
+class MeetingsOut(Schema):
+    incoming: list[MeetingOut] = Field(description="Requests for this attendee to answer.")
+    outgoing: list[MeetingOut] = Field(description="Requests this attendee sent, not answered yet.")
+    accepted: list[MeetingOut]
+    free_slots: list[MeetingSlotOut] = Field(
+        description="With `with_person`: the slots still to come in which both are free and a table is left."
+    )
+
+
+class MeetingIn(Schema):
+    invitee: ObjectId = Field(description="The `id` of the person's directory entry.")
+    slot: ObjectId
+    message: str = Field("", max_length=max_length(Meeting, "message"))
+
+
+class MeetingProposalIn(Schema):
+    slot: ObjectId = Field(description="Another slot, instead of the one asked for.")
+    message: str = Field("", max_length=max_length(Meeting, "message"))
+
+
+class MeetingCancelIn(Schema):
+    message: str = Field("", max_length=max_length(Meeting, "cancel_message"))
+
+
+class NoTableOut(ErrorOut):
+    alternatives: list[MeetingSlotOut] = Field(
+        default_factory=list, description="For `no_table`: the other slots free for both with a table left."
+    )

@@ -175,6 +175,7 @@ class Entry:
         registration, profile = self.registration, self.profile
         labels = dict(Theme.choices)
         return {
+            "id": registration.pk,
             "name": registration.full_name,
             "role": registration.role,
             "role_label": str(registration.get_role_display()),

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from networking import views
+from networking.meetings import views as meeting_views
 
 app_name = "networking"
 
@@ -31,5 +32,31 @@ urlpatterns = [
     ),
     path(
         "r/<slug:token>/contacten/<int:contact_id>/verwijderen/", views.remove_contact, name="remove_contact"
+    ),
+    path("r/<slug:token>/gesprekken/", meeting_views.meetings, name="meetings"),
+    path(
+        "r/<slug:token>/gesprekken/aanvragen/<int:registration_id>/",
+        meeting_views.request_meeting,
+        name="request_meeting",
+    ),
+    path(
+        "r/<slug:token>/gesprekken/<int:meeting_id>/accepteren/",
+        meeting_views.accept_meeting,
+        name="accept_meeting",
+    ),
+    path(
+        "r/<slug:token>/gesprekken/<int:meeting_id>/afwijzen/",
+        meeting_views.decline_meeting,
+        name="decline_meeting",
+    ),
+    path(
+        "r/<slug:token>/gesprekken/<int:meeting_id>/ander-moment/",
+        meeting_views.propose_slot,
+        name="propose_slot",
+    ),
+    path(
+        "r/<slug:token>/gesprekken/<int:meeting_id>/annuleren/",
+        meeting_views.cancel_meeting,
+        name="cancel_meeting",
     ),
 ]

@@ -19,6 +19,7 @@ from events.selectors import current_event, registration_for_token
 from networking import selectors, services, vcard
 from networking.errors import ContactError, SignupError
 from networking.forms import DirectoryFilterForm, DirectoryProfileForm, SignupPageForm, municipality_label
+from networking.meetings import selectors as meeting_selectors
 from networking.models import NETWORK_SLUG, Contact, Signup
 from networking.phone import forget_phone, phone_token, remember_phone
 from networking.services import signups as signup_services
@@ -248,6 +249,8 @@ def _directory_page(
             "entries": entries,
             "suggestions": suggestions,
             "filtered": filters.is_bound,
+            # Entries get "Ask for a meeting" while slots are still to come.
+            "meetings_open": viewer is not None and allowed and meeting_selectors.has_slots(event),
         },
     )
 

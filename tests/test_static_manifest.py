@@ -86,7 +86,11 @@ def test_pages_load_their_modules_by_hashed_name(production_static, event, staff
         f"/scan/koppel/{code}/": ["checkin/scanner/pair.js"],
         "/": ["events/programme.js", "events/home.js"],
         "/netwerk/": ["networking/network.js"],
-        "/dashboard/": ["networking/dashboard-map.js", "checkin/dashboard.js"],
+        "/dashboard/": [
+            "networking/dashboard-map.js",
+            "networking/dashboard-meetings.js",
+            "checkin/dashboard.js",
+        ],
     }
     for url, modules in pages.items():
         page = staff_client.get(url).content.decode()

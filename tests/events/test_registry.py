@@ -8,6 +8,7 @@ from events.backup import parts
 from events.dashboard import SECTIONS
 from events.exports import EXPORTS
 from events.extras import ATTENDEE_PANELS, REGISTRATION_EXTRAS
+from events.ical import PERSONAL_ENTRIES
 from events.models import Registration
 from events.registry import Registry
 
@@ -40,7 +41,8 @@ def test_register_returns_what_it_registered_so_it_decorates():
 
 
 def test_each_shared_place_finds_the_apps_modules():
-    assert [section.key for section in SECTIONS] == ["webhooks_disabled", "offers", "map"]
+    assert [section.key for section in SECTIONS] == ["webhooks_disabled", "offers", "map", "meetings"]
+    assert [entries.__module__ for entries in PERSONAL_ENTRIES] == ["networking.calendar"]
     assert [export.kind for export in EXPORTS] == [
         "polls",
         "questions",

@@ -3,7 +3,6 @@ shared only once both agree, everything removable, accepted contacts as vCard.""
 
 import re
 
-import pytest
 from django.test import Client
 
 from events import badges
@@ -11,16 +10,6 @@ from events.models import secret_hash
 from networking.models import ConnectCode, Contact
 from networking.phone import PHONE_COOKIE
 from tests.factories import attendee
-
-
-@pytest.fixture
-def anna(event, municipalities):
-    return attendee(event, "Anna Bakker", municipality=municipalities["GM0307"])
-
-
-@pytest.fixture
-def bram(event, municipalities):
-    return attendee(event, "Bram de Wit", municipality=municipalities["GM0363"], role="wethouder")
 
 
 def phone_of(person) -> Client:

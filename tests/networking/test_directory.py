@@ -96,6 +96,7 @@ def test_api_for_an_attendee(api, people):
     assert [entry["name"] for entry in body["attendees"]] == ["Bram Listed"]
     assert [entry["name"] for entry in body["suggestions"]] == ["Bram Listed"]
     assert body["attendees"][0] == {
+        "id": people["bram"][0].pk,
         "name": "Bram Listed",
         "role": "griffier",
         "role_label": "Griffier",

@@ -1,0 +1,147 @@
+"""Read queries of 1:1 meetings: who is free when, an attendee's meetings, the organisers' counts."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from events.models import Booking, Event, Registration, Round
+from networking.models import DirectoryProfile, Meeting, MeetingSlot, MeetingTable
+
+Period = tuple[datetime, datetime]
+
+
+def busy_periods(registration: Registration, *, except_meeting: int | None = None) -> list[Period]:
+    """When the attendee is taken: the plenary rounds, the rounds of the workshops they have a
+    seat in, and their accepted meetings."""
+    rounds = Round.objects.filter(event_id=registration.event_id).filter(
+        Q(kind=Round.Kind.PLENARY)
+        | Q(
+            pk__in=Booking.objects.filter(registration=registration, status=Booking.Status.BOOKED).values(
+                "round"
+            )
+        )
+    )
+    meetings = (
+        Meeting.objects.involving(registration)
+        .filter(state=Meeting.State.ACCEPTED)
+        .exclude(pk=except_meeting)
+        .select_related("slot")
+    )
+    return [(r.starts_at, r.ends_at) for r in rounds] + [(m.slot.starts_at, m.slot.ends_at) for m in meetings]
+
+
+def overlaps(slot: MeetingSlot, periods: list[Period]) -> bool:
+    return any(start < slot.ends_at and slot.starts_at < end for start, end in periods)
+
+
+def tables_taken(slot: MeetingSlot) -> list[int]:
+    return list(
+        Meeting.objects.filter(slot=slot, state=Meeting.State.ACCEPTED).values_list("table_id", flat=True)
+    )
+
+
+def free_table(slot: MeetingSlot) -> MeetingTable | None:
+    """The lowest numbered table not taken in the slot."""
+    return (
+        MeetingTable.objects.filter(event_id=slot.event_id)
+        .exclude(pk__in=tables_taken(slot))
+        .order_by("number")
+        .first()
+    )
+
+
+def free_slots(first: Registration, second: Registration, *, exclude: int | None = None) -> list[MeetingSlot]:
+    """The slots still to come in which both are free and a table is left, in time order."""
+    tables = MeetingTable.objects.filter(event_id=first.event_id).count()
+    slots = (
+        MeetingSlot.objects.filter(event_id=first.event_id, starts_at__gt=timezone.now())
+        .exclude(pk=exclude)
+        .annotate(taken=Count("meetings", filter=Q(meetings__state=Meeting.State.ACCEPTED)))
+        .order_by("starts_at", "id")
+    )
+    busy = busy_periods(first) + busy_periods(second)
+    return [slot for slot in slots if slot.taken < tables and not overlaps(slot, busy)]
+
+
+def has_slots(event: Event) -> bool:
+    return MeetingSlot.objects.filter(event=event, starts_at__gt=timezone.now()).exists()
+
+
+@dataclass
+class Meetings:
+    incoming: list[Meeting]  # requests this attendee may accept, decline or answer with another slot
+    outgoing: list[Meeting]  # requests this attendee sent, not answered yet
+    accepted: list[Meeting]
+
+
+def meetings_of(registration: Registration) -> Meetings:
+    meetings = list(
+        Meeting.objects.involving(registration)
+        .filter(state__in=[Meeting.State.REQUESTED, Meeting.State.ACCEPTED])
+        .select_related("slot", "table", "requester__municipality", "invitee__municipality")
+    )
+    requested = [m for m in meetings if m.state == Meeting.State.REQUESTED]
+    return Meetings(
+        incoming=[m for m in requested if m.invitee_id == registration.pk],
+        outgoing=[m for m in requested if m.requester_id == registration.pk],
+        accepted=[m for m in meetings if m.state == Meeting.State.ACCEPTED],
+    )
+
+
+def meeting_counts(event: Event) -> dict:
+    """The organisers' figures: accepted meetings (held or to be held) per slot and per table."""
+    accepted = Q(meetings__state=Meeting.State.ACCEPTED)
+    # Ordered here: Meta.ordering does not apply to queries that group.
+    slots = (
+        MeetingSlot.objects.filter(event=event)
+        .annotate(
+            accepted=Count("meetings", filter=accepted),
+            requested=Count("meetings", filter=Q(meetings__state=Meeting.State.REQUESTED)),
+        )
+        .order_by("starts_at", "id")
+    )
+    tables = (
+        MeetingTable.objects.filter(event=event)
+        .annotate(accepted=Count("meetings", filter=accepted))
+        .order_by("number")
+    )
+    table_count = len(tables)
+    return {
+        "accepted": sum(slot.accepted for slot in slots),
+        "cancelled": Meeting.objects.filter(slot__event=event, state=Meeting.State.CANCELLED).count(),
+        "tables": table_count,
+        "slots": [
+            {
+                "starts_at": timezone.localtime(slot.starts_at).isoformat(),
+                "ends_at": timezone.localtime(slot.ends_at).isoformat(),
+                "accepted": slot.accepted,
+                "requested": slot.requested,
+                "tables_left": max(table_count - slot.accepted, 0),
+            }
+            for slot in slots
+        ],
+        "per_table": [
+            {"number": table.number, "area": table.area, "accepted": table.accepted} for table in tables
+        ],
+    }
+
+
+def is_listed(registration: Registration) -> bool:
+    return DirectoryProfile.objects.filter(registration=registration, listed=True).exists()
+
+
+def listed_person(viewer: Registration, registration_id: int) -> Registration | None:
+    """Someone else of the viewer's edition who is attending and listed in the directory."""
+    return (
+        Registration.objects.select_related("municipality")
+        .filter(
+            pk=registration_id,
+            event_id=viewer.event_id,
+            status=Registration.Status.CONFIRMED,
+            directory_profile__listed=True,
+        )
+        .exclude(pk=viewer.pk)
+        .first()
+    )
