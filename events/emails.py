@@ -98,6 +98,11 @@ def registration_confirmation(email: OutboundEmail):
         proof_deadline=proof_deadline(registration),
         others=[] if registration.address_verified else _other_links(registration),
     )
+    return attach_badge(message, registration)
+
+
+def attach_badge(message, registration: Registration):
+    """The badge's QR code as an inline image (`cid:badge` in the HTML part) that also saves as a file."""
     badge = MIMEImage(badges.qr_png(registration.badge_secret), "png")
     badge.add_header("Content-ID", "<badge>")
     badge.add_header("Content-Disposition", "inline", filename=f"badge-{registration.reference}.png")
@@ -216,9 +221,13 @@ def delegation_confirmation(email: OutboundEmail):
     """To the coordinator: the delegation's link and, for the members they manage (themselves when
     attending, those without an address), the private link and the badge. Members with an address
     of their own get their link in their own mail only."""
-    delegation = Delegation.objects.select_related("event", "municipality").get(pk=email.context["delegation"])
+    delegation = Delegation.objects.select_related("event", "municipality").get(
+        pk=email.context["delegation"]
+    )
     event = delegation.event
-    members = list(delegation.members.filter(status=Registration.Status.CONFIRMED).select_related("delegation"))
+    members = list(
+        delegation.members.filter(status=Registration.Status.CONFIRMED).select_related("delegation")
+    )
     entries = [
         {
             "registration": member,

@@ -771,5 +771,10 @@ class WebhookDelivery(models.Model):
 # Live announcements, messages to a group, polls and questions in the room live in their own modules, and are models of
 # this app.
 from events.announcements.models import Announcement  # noqa: E402, F401
-from events.messaging.models import GroupMessage, GroupMessageRecipient, MessageOptOut  # noqa: E402, F401
+from events.messaging.models import (  # noqa: E402, F401
+    GroupMessage,
+    GroupMessageRecipient,
+    MessageOptOut,
+    ScheduledMail,
+)
 from events.room.models import LiveRoom, Poll, Question, QuestionVote, Vote  # noqa: E402, F401
