@@ -20,6 +20,13 @@ from events.messaging.forms import GroupMessageForm, ScheduledMailForm
 from events.messaging.models import GroupMessage, ScheduledMail
 
 
+def show_errors(form, error: InvalidInput) -> None:
+    """A service's field errors on the form's fields (the rest above the form)."""
+    for field, errors in error.errors.items():
+        for message in errors:
+            form.add_error(field if field in form.fields else None, message)
+
+
 @never_cache
 @staff_member_required
 def compose(request: HttpRequest) -> HttpResponse:
@@ -74,9 +81,7 @@ def compose(request: HttpRequest) -> HttpResponse:
                         outcome.first, subject=subject, body=body
                     )
             except InvalidInput as error:
-                for field, errors in error.errors.items():
-                    for message in errors:
-                        form.add_error(field if field in form.fields else None, message)
+                show_errors(form, error)
     return render(request, "events/messaging/compose.html", context, status=status)
 
 
@@ -199,9 +204,7 @@ def scheduled(request: HttpRequest) -> HttpResponse:
             )
             return redirect(reverse("messaging:scheduled") + "?klaar=gepland")
         except InvalidInput as error:
-            for field, errors in error.errors.items():
-                for message in errors:
-                    form.add_error(field if field in form.fields else None, message)
+            show_errors(form, error)
     return _scheduled_page(request, event, form, status=422)
 
 
