@@ -90,6 +90,10 @@ def plan(
             subject, body = services.check(subject, body)
         except InvalidInput as error:
             errors.update(error.errors)
+        try:  # a choice of recipients that is not known now would fail at its moment
+            services.recipients(event, audience or Audience(), practical=practical)
+        except InvalidInput as error:
+            errors.update(error.errors)
     elif kind == ScheduledMail.Kind.REMINDER:
         subject, body, audience, practical = "", "", Audience(), True
     else:

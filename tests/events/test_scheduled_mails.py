@@ -81,6 +81,16 @@ def test_an_explicit_moment_stays_where_it_is(event):
             {"subject": ["Write a subject."], "body": ["Write the message."]},
         ),
         ({"kind": "fax", "days_before": 1, "time_of_day": time(9)}, {"kind": ["Choose what to send."]}),
+        (
+            {
+                "kind": "message",
+                "send_at": at(9, days=-1),
+                "subject": "Nieuws",
+                "body": "Tekst",
+                "audience": Audience(extra=(("unknown", "1"),)),
+            },
+            {"__all__": ["This choice of recipients is not known."]},
+        ),
     ],
 )
 def test_a_plan_that_cannot_be_is_refused_and_nothing_stored(event, options, errors):
