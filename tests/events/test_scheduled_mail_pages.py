@@ -145,7 +145,7 @@ def test_counts_on_the_list_and_the_dashboard(
         "sent": 1,
         "failed": 1,
     }
-    assert f'data-scheduled="{sent.pk}"' in listing
+    assert f'data-scheduled="{sent.pk}"' in listing and f'data-scheduled="{planned.pk}"' in listing
     assert '<span data-field="sent">1</span> verstuurd' in listing
     assert '<span data-field="failed">1</span> mislukt' in listing
     assert 'id="scheduled-mails"' in dashboard
