@@ -13,6 +13,7 @@ class EventsConfig(AppConfig):
         from config import proxy  # noqa: F401
         from events import checks, emails, services, webhooks  # noqa: F401
         from events.announcements import services as announcements  # noqa: F401
+        from events.messaging import dashboard as scheduled_mails  # noqa: F401
         from events.messaging import emails as group_emails  # noqa: F401
         from events.messaging import privacy as group_privacy  # noqa: F401
         from events.questions import privacy as question_privacy  # noqa: F401

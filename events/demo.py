@@ -18,6 +18,7 @@ Demo attendees are made up by a seeded random generator and registered through
 e-mail addresses end in `.example` and they are never mailed.
 """
 
+import contextlib
 import os
 import random
 import tomllib
@@ -35,6 +36,9 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
+from events.errors import InvalidInput
+from events.messaging import scheduling
+from events.messaging.models import ScheduledMail
 from events.models import (
     Event,
     Municipality,
@@ -472,3 +476,19 @@ def seed_attendees(event: Event, count: int) -> int:
         taken.add(person.email)
         added += 1
     return added
+
+
+# --- The reminder -----------------------------------------------------------------------------
+
+
+@seeder
+def plan_demo_reminder(event: Event) -> dict[str, int]:
+    """The built-in reminder two days before the demo day at 09:00, once (a rerun keeps the one
+    planned or sent; a day too near for the preset gets none)."""
+    reminders = ScheduledMail.objects.filter(event=event, kind=ScheduledMail.Kind.REMINDER).exclude(
+        state=ScheduledMail.State.CANCELLED
+    )
+    if not reminders.exists():
+        with contextlib.suppress(InvalidInput):  # its moment has passed
+            scheduling.plan_reminder(event)
+    return {"reminders planned": reminders.filter(state=ScheduledMail.State.PLANNED).count()}

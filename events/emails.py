@@ -98,6 +98,11 @@ def registration_confirmation(email: OutboundEmail):
         proof_deadline=proof_deadline(registration),
         others=[] if registration.address_verified else _other_links(registration),
     )
+    return attach_badge(message, registration)
+
+
+def attach_badge(message, registration: Registration):
+    """The badge's QR code as an inline image (`cid:badge` in the HTML part) that also saves as a file."""
     badge = MIMEImage(badges.qr_png(registration.badge_secret), "png")
     badge.add_header("Content-ID", "<badge>")
     badge.add_header("Content-Disposition", "inline", filename=f"badge-{registration.reference}.png")

@@ -827,7 +827,12 @@ class WebhookDelivery(models.Model):
 # Live announcements, messages to a group, registration questions, polls and questions in the room, push
 # subscriptions live in their own modules, and are models of this app.
 from events.announcements.models import Announcement  # noqa: E402, F401
-from events.messaging.models import GroupMessage, GroupMessageRecipient, MessageOptOut  # noqa: E402, F401
+from events.messaging.models import (  # noqa: E402, F401
+    GroupMessage,
+    GroupMessageRecipient,
+    MessageOptOut,
+    ScheduledMail,
+)
 from events.questions.models import QuestionAnswer, QuestionOption, RegistrationQuestion  # noqa: E402, F401
 from events.room.models import LiveRoom, Poll, Question, QuestionVote, Vote  # noqa: E402, F401
 from events.webpush.models import PushSubscription  # noqa: E402, F401

@@ -9,6 +9,7 @@ from events import emails, outbox
 from events.links import absolute_url
 from events.messaging import formatting
 from events.messaging.models import GroupMessage
+from events.messaging.scheduling import REMINDER_KIND, reminder_subject
 from events.messaging.services import KIND, opt_out_token
 from events.models import OutboundEmail
 
@@ -44,6 +45,15 @@ def group_message(email: OutboundEmail):
         mail.extra_headers["List-Unsubscribe"] = f"<{unsubscribe}>"
         mail.extra_headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     return mail
+
+
+@outbox.builder(REMINDER_KIND)
+def event_reminder(email: OutboundEmail):
+    """The built-in reminder, per person in their language: the badge, their programme with the
+    calendar file, the route and when the doors open, and their private link. Practical: it also
+    reaches those who opted out of messages, so it carries no opt-out link."""
+    mail = emails.compose(email, "reminder", reminder_subject(email.registration.event))
+    return emails.attach_badge(mail, email.registration)
 
 
 def sample(registration, *, subject: str, body: str) -> tuple[str, str]:

@@ -1,8 +1,10 @@
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from events.messaging import audiences
-from events.messaging.models import BODY_MAX_LENGTH, SUBJECT_MAX_LENGTH
+from events.messaging.models import BODY_MAX_LENGTH, SUBJECT_MAX_LENGTH, ScheduledMail
+from events.messaging.scheduling import MAX_DAYS_BEFORE
 from events.messaging.services import Audience
 from events.models import Delegation, Municipality, Province, Role, Round, Workshop
 
@@ -102,4 +104,33 @@ class GroupMessageForm(forms.Form):
             delegation=data["delegation"].pk if data["delegation"] else None,
             checked_in={"yes": True, "no": False}.get(data["checked_in"]),
             extra=tuple((key, data[name]) for key, name in self.extra_keys if data[name]),
+        )
+
+
+class ScheduledMailForm(GroupMessageForm):
+    """A mail to send later: the reminder, or a message to a group with the composer's choices, at
+    "N days before the event at HH:MM" or at a moment. The service checks the combination."""
+
+    kind = forms.ChoiceField(label=_("What to send"), choices=ScheduledMail.Kind.choices)
+    days_before = forms.IntegerField(
+        label=_("Days before the event"), required=False, min_value=0, max_value=MAX_DAYS_BEFORE
+    )
+    time_of_day = forms.TimeField(
+        label=_("At (time)"), required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    send_at = forms.DateTimeField(
+        label=_("Or at a moment"),
+        required=False,
+        help_text=_("Date and time in Dutch time. Leave empty when you chose days before the event."),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d-%m-%Y %H:%M"],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The reminder has its own text; a message's subject and text are checked by the service.
+        self.fields["subject"].required = False
+        self.fields["body"].required = False
+        self.fields["body"].help_text = format_lazy(
+            "{} {}", _("Only for a message to a group."), self.fields["body"].help_text
         )

@@ -1,5 +1,8 @@
 """Messages to a group. Part of the events app (imported by events.models)."""
 
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -106,3 +109,83 @@ class MessageOptOut(models.Model):
 
     def __str__(self) -> str:
         return str(self.registration_id)
+
+
+class ScheduledMail(models.Model):
+    """A mail the outbox sends to the attendees at a planned moment: the built-in reminder (badge,
+    personal programme with calendar file, route and doors-open time) or a message to a group as
+    the composer stores it. The moment is "N days before the event at HH:MM" on the event's clock,
+    so it follows the event's date, or an explicit one (see `moment`). Who gets it is fixed when it
+    is sent, as a GroupMessage with its recipients (`message`), which holds the delivery counts."""
+
+    class Kind(models.TextChoices):
+        REMINDER = "reminder", _("reminder")
+        MESSAGE = "message", _("message to a group")
+
+    class State(models.TextChoices):
+        PLANNED = "planned", _("planned")
+        # Only inside the transaction that claims it and queues its mails (a rollback: planned again).
+        SENDING = "sending", _("being sent")
+        SENT = "sent", _("sent")
+        CANCELLED = "cancelled", _("cancelled")
+        MISSED = "missed", _("not sent: the day had begun")
+
+    event = models.ForeignKey(
+        "events.Event", on_delete=models.CASCADE, related_name="scheduled_mails", verbose_name=_("event")
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.REMINDER)
+    subject = models.CharField(_("subject"), max_length=SUBJECT_MAX_LENGTH, blank=True)
+    body = models.TextField(_("text"), max_length=BODY_MAX_LENGTH, blank=True)
+    audience = models.JSONField(_("recipients"), default=dict, blank=True)  # Audience.filters()
+    practical = models.BooleanField(_("practical, about their bookings"), default=False)
+    days_before = models.PositiveSmallIntegerField(_("days before the event"), null=True, blank=True)
+    time_of_day = models.TimeField(_("time"), null=True, blank=True, help_text=_("Local time."))
+    send_at = models.DateTimeField(_("moment"), null=True, blank=True)
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.PLANNED)
+    recipients = models.PositiveIntegerField(_("number of recipients"), default=0)
+    message = models.ForeignKey(
+        GroupMessage,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sent as"),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("planned by"),
+    )
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # Sent more than scheduling.LATE after its moment (the servers were down): the page says so.
+    late = models.BooleanField(_("sent late"), default=False)
+
+    class Meta:
+        ordering = ["event", "created_at", "pk"]
+        verbose_name = _("scheduled mail")
+        verbose_name_plural = _("scheduled mails")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(days_before__isnull=False, time_of_day__isnull=False, send_at__isnull=True)
+                    | models.Q(days_before__isnull=True, time_of_day__isnull=True, send_at__isnull=False)
+                ),
+                name="scheduled_mail_one_kind_of_moment",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.subject or str(self.Kind(self.kind).label)
+
+    @property
+    def moment(self):
+        """When it goes out: the explicit moment, or the time of day on the event's clock N days
+        before its date (computed, so it follows a new date; a wall-clock time, also across DST)."""
+        if self.send_at is not None:
+            return self.send_at
+        day = self.event.date - timedelta(days=self.days_before)
+        return datetime.combine(day, self.time_of_day, tzinfo=ZoneInfo(self.event.timezone))

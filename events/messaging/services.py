@@ -1,7 +1,7 @@
 """Choosing a group of attendees and mailing them through the outbox."""
 
 import uuid
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 
 from django.core import signing
 from django.db import IntegrityError, transaction
@@ -54,6 +54,15 @@ class Audience:
             key: value for key, value in asdict(self).items() if key != "extra" and value not in (None, "")
         }
         return {**found, **dict(self.extra)}
+
+    @classmethod
+    def from_filters(cls, filters: dict) -> "Audience":
+        """The audience `filters()` stored (a scheduled mail's): the core's keys, the rest extra."""
+        own = {field.name for field in fields(cls)} - {"extra"}
+        return cls(
+            **{key: value for key, value in filters.items() if key in own},
+            extra=tuple((key, str(value)) for key, value in filters.items() if key not in own),
+        )
 
 
 def _group(event: Event, audience: Audience) -> QuerySet[Registration]:
@@ -248,36 +257,60 @@ def _send(event, subject, body, audience, by, submission, expected, practical) -
             raise _GroupChanged(people, skipped)
         if not people:
             raise InvalidInput({"__all__": [_("Nobody matches these choices.")]})
-        message = GroupMessage.objects.create(
-            event=event,
+        return queue_to_group(
+            event,
+            people,
             subject=subject,
             body=body,
-            audience=audience.filters(),
-            recipients=len(people),
+            audience=audience,
             practical=practical,
             left_out=skipped,
-            sent_by=by if by is not None and by.is_authenticated else None,
+            by=by,
             submission=submission,
         )
-        emails = outbox.queue_throttled(
-            KIND, [(person.email, person, {"message": message.pk}) for person in people]
-        )
-        GroupMessageRecipient.objects.bulk_create(
-            [
-                GroupMessageRecipient(message=message, registration=person, email=email)
-                for person, email in zip(people, emails, strict=True)
-            ]
-        )
-        audit.log(
-            message,
-            "group_message.sent",
-            data={
-                "recipients": len(people),
-                "left_out": skipped,
-                "practical": practical,
-                **audience.filters(),
-            },
-        )
+
+
+def queue_to_group(
+    event: Event,
+    people: list[Registration],
+    *,
+    subject: str,
+    body: str,
+    audience: Audience,
+    practical: bool,
+    left_out: int,
+    by=None,
+    submission: uuid.UUID | None = None,
+    kind: str = KIND,
+) -> GroupMessage:
+    """Store the message with its fixed recipients and queue one mail of the throttled `kind` to
+    each (context `{"message": id}`), inside the caller's transaction. A scheduled mail sends
+    through here too (events.messaging.scheduling), the built-in reminder with a kind of its own."""
+    message = GroupMessage.objects.create(
+        event=event,
+        subject=subject,
+        body=body,
+        audience=audience.filters(),
+        recipients=len(people),
+        practical=practical,
+        left_out=left_out,
+        sent_by=by if by is not None and by.is_authenticated else None,
+        submission=submission,
+    )
+    emails = outbox.queue_throttled(
+        kind, [(person.email, person, {"message": message.pk}) for person in people]
+    )
+    GroupMessageRecipient.objects.bulk_create(
+        [
+            GroupMessageRecipient(message=message, registration=person, email=email)
+            for person, email in zip(people, emails, strict=True)
+        ]
+    )
+    audit.log(
+        message,
+        "group_message.sent",
+        data={"recipients": len(people), "left_out": left_out, "practical": practical, **audience.filters()},
+    )
     return message
 
 

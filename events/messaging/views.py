@@ -13,11 +13,18 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from events import selectors
-from events.errors import InvalidInput
-from events.messaging import formatting, services
+from events.errors import InvalidInput, ServiceError
+from events.messaging import formatting, scheduling, services
 from events.messaging.emails import sample
-from events.messaging.forms import GroupMessageForm
-from events.messaging.models import GroupMessage
+from events.messaging.forms import GroupMessageForm, ScheduledMailForm
+from events.messaging.models import GroupMessage, ScheduledMail
+
+
+def show_errors(form, error: InvalidInput) -> None:
+    """A service's field errors on the form's fields (the rest above the form)."""
+    for field, errors in error.errors.items():
+        for message in errors:
+            form.add_error(field if field in form.fields else None, message)
 
 
 @never_cache
@@ -79,9 +86,7 @@ def compose(request: HttpRequest) -> HttpResponse:
                         outcome.first, subject=subject, body=body
                     )
             except InvalidInput as error:
-                for field, errors in error.errors.items():
-                    for message in errors:
-                        form.add_error(field if field in form.fields else None, message)
+                show_errors(form, error)
     return render(request, "events/messaging/compose.html", context, status=status)
 
 
@@ -160,3 +165,87 @@ def preferences(request: HttpRequest, token: str) -> HttpResponse:
     else:
         return HttpResponse(_("Choose whether you want messages."), status=400, content_type="text/plain")
     return redirect(reverse("events:manage", args=[token]) + "?berichten=1#berichten")
+
+
+# Scheduled mails ---------------------------------------------------------------------------------
+
+
+def _scheduled_page(
+    request: HttpRequest, event, form: ScheduledMailForm, status: int = 200, notice: str = ""
+):
+    context = {
+        "event": event,
+        "form": form,
+        "listed": scheduling.listing(event),
+        "notice": notice or _scheduled_notice(request),
+        "preset_days": scheduling.REMINDER_DAYS_BEFORE,
+        "preset_time": scheduling.REMINDER_TIME,
+    }
+    return render(request, "events/messaging/scheduled.html", context, status=status)
+
+
+def _scheduled_notice(request: HttpRequest) -> str:
+    return {
+        "gepland": _("The mail is planned."),
+        "geannuleerd": _("The mail is cancelled; it will not be sent."),
+    }.get(request.GET.get("klaar", ""), "")
+
+
+@never_cache
+@staff_member_required
+def scheduled(request: HttpRequest) -> HttpResponse:
+    """The scheduled mails with their moment, state and counts; plan one (or the reminder preset)."""
+    event = selectors.current_event()
+    form = ScheduledMailForm(
+        request.POST or None,
+        event=event,
+        initial={"kind": ScheduledMail.Kind.REMINDER, "time_of_day": "09:00"},
+    )
+    if request.method != "POST":
+        return _scheduled_page(request, event, form)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            scheduling.plan(
+                event,
+                kind=data["kind"],
+                days_before=data["days_before"],
+                time_of_day=data["time_of_day"],
+                send_at=data["send_at"],
+                subject=data["subject"],
+                body=data["body"],
+                audience=form.audience(),
+                practical=data["practical"],
+                by=request.user,
+            )
+            return redirect(reverse("messaging:scheduled") + "?klaar=gepland")
+        except InvalidInput as error:
+            show_errors(form, error)
+    return _scheduled_page(request, event, form, status=422)
+
+
+@require_POST
+@staff_member_required
+def plan_reminder(request: HttpRequest) -> HttpResponse:
+    """The one-click preset: the reminder two days before the day at 09:00."""
+    event = selectors.current_event()
+    try:
+        scheduling.plan_reminder(event, by=request.user)
+    except InvalidInput as error:
+        form = ScheduledMailForm(event=event, initial={"kind": ScheduledMail.Kind.REMINDER})
+        notice = " ".join(message for errors in error.errors.values() for message in errors)
+        return _scheduled_page(request, event, form, status=422, notice=notice)
+    return redirect(reverse("messaging:scheduled") + "?klaar=gepland")
+
+
+@require_POST
+@staff_member_required
+def cancel_scheduled(request: HttpRequest, pk: int) -> HttpResponse:
+    event = selectors.current_event()
+    mail = get_object_or_404(ScheduledMail, event=event, pk=pk)
+    try:
+        scheduling.cancel(mail)
+    except ServiceError as error:
+        form = ScheduledMailForm(event=event, initial={"kind": ScheduledMail.Kind.REMINDER})
+        return _scheduled_page(request, event, form, status=error.status, notice=error.message)
+    return redirect(reverse("messaging:scheduled") + "?klaar=geannuleerd")

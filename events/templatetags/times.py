@@ -11,3 +11,10 @@ register = template.Library()
 @register.filter
 def clock(value, precision: str = "") -> str:
     return times.clock(value, seconds=precision == "seconds")
+
+
+@register.filter
+def moment(value):
+    """`{{ figures.next_at|moment|date:"j F" }}`: an ISO string of the figures as a moment on the
+    event's clock, for the `date` filter."""
+    return times.parse(value)

@@ -136,8 +136,9 @@ def test_export_flush_import_gives_the_same_day_back(day, tmp_path):
         1,
     ]
     # Every registration, the device and its pairing code, the cancelled workshop, two signups and
-    # a second contact for one of them.
-    assert first["counts"]["events.auditentry"] == 41 + 2 + 1 + 3
+    # a second contact for one of them; the demo's reminder planned.
+    assert first["counts"]["events.auditentry"] == 41 + 2 + 1 + 3 + 1
+    assert first["counts"]["events.scheduledmail"] == 1
     assert OutboundEmail.objects.filter(sent_at__isnull=True).count() == 1  # the late one's mail waits
     assert OutboundEmail.objects.filter(sent_at__isnull=False).count() > 0
     waitlist_times = list(Booking.objects.order_by("pk").values_list("created_at", flat=True))

@@ -41,7 +41,7 @@ def test_register_returns_what_it_registered_so_it_decorates():
 
 
 def test_each_shared_place_finds_the_apps_modules():
-    assert [section.key for section in SECTIONS] == ["webhooks_disabled", "offers", "map", "meetings"]
+    assert [section.key for section in SECTIONS] == ["webhooks_disabled", "scheduled_mails", "offers", "map", "meetings"]
     assert [entries.__module__ for entries in PERSONAL_ENTRIES] == ["networking.calendar"]
     assert [export.kind for export in EXPORTS] == [
         "polls",
