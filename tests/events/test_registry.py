@@ -41,7 +41,13 @@ def test_register_returns_what_it_registered_so_it_decorates():
 
 
 def test_each_shared_place_finds_the_apps_modules():
-    assert [section.key for section in SECTIONS] == ["webhooks_disabled", "scheduled_mails", "offers", "map", "meetings"]
+    assert [section.key for section in SECTIONS] == [
+        "webhooks_disabled",
+        "scheduled_mails",
+        "offers",
+        "map",
+        "meetings",
+    ]
     assert [entries.__module__ for entries in PERSONAL_ENTRIES] == ["networking.calendar"]
     assert [export.kind for export in EXPORTS] == [
         "polls",
@@ -65,7 +71,9 @@ def test_each_shared_place_finds_the_apps_modules():
         ["directory_opt_in", "interests", "talk_about"]
     ]
     labels = [part.model._meta.app_label for part in parts()]
-    assert labels == sorted(labels, key=["auth", "events", "checkin", "networking", "feedback", "certificates"].index)
+    assert labels == sorted(
+        labels, key=["auth", "events", "checkin", "networking", "feedback", "certificates"].index
+    )
 
 
 def test_register_refuses_a_field_no_app_takes_and_stores_nothing(event):
