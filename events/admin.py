@@ -31,6 +31,7 @@ from events.models import (
     WebhookDelivery,
     WebhookEndpoint,
     Workshop,
+    WorkshopHold,
 )
 from events.services.api_tokens import DEFAULT_LIFETIME
 from events.views import personal_data_download
@@ -247,6 +248,8 @@ class WorkshopAdmin(AuditedAdmin):
         "room",
         "capacity",
         "booked",
+        "held",
+        "free",
         "waitlisted",
         "theme",
         "status",
@@ -268,6 +271,14 @@ class WorkshopAdmin(AuditedAdmin):
     @admin.display(description=_("booked"), ordering="booked")
     def booked(self, workshop: Workshop) -> int:
         return workshop.booked
+
+    @admin.display(description=_("held back"), ordering="held")
+    def held(self, workshop: Workshop) -> int:
+        return workshop.held
+
+    @admin.display(description=_("free"))
+    def free(self, workshop: Workshop) -> int:
+        return workshop.seats_left
 
     @admin.display(description=_("waitlisted"), ordering="waitlisted")
     def waitlisted(self, workshop: Workshop) -> int:
@@ -719,6 +730,82 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
         return False
 
 
+class WorkshopHoldForm(forms.ModelForm):
+    class Meta:
+        model = WorkshopHold
+        fields = ["workshop", "seats", "release_at"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bookable = Workshop.objects.filter(round__kind=Round.Kind.WORKSHOPS)
+        self.fields["workshop"].queryset = bookable.select_related("round")
+
+    def clean(self):
+        cleaned = super().clean()
+        code, workshop, seats = self.instance.code, cleaned.get("workshop"), cleaned.get("seats")
+        # Without an event the code's own form is refused already.
+        if (
+            code.event_id is not None
+            and workshop is not None
+            and seats is not None
+            and (problem := services.hold_problem(code.event, workshop, seats))
+        ):
+            self.add_error("seats" if workshop.round.event_id == code.event_id else "workshop", problem)
+        return cleaned
+
+
+class WorkshopHoldInline(admin.TabularInline):
+    """Seats held back for the code's registrants; released ones stay as a record."""
+
+    model = WorkshopHold
+    form = WorkshopHoldForm
+    extra = 0
+    readonly_fields = ["released_at"]
+
+
+@admin.register(WorkshopHold)
+class WorkshopHoldAdmin(admin.ModelAdmin):
+    """Held seats per workshop: how many the code's registrants booked, how many are still held."""
+
+    list_display = [
+        "workshop",
+        "code",
+        "seats",
+        "booked_with_code",
+        "still_held",
+        "release_at",
+        "released_at",
+    ]
+    list_filter = ["code__event", "workshop__round", "released_at"]
+    list_select_related = ["workshop", "code"]
+    search_fields = ["code__code", "workshop__title"]
+    readonly_fields = ["code", "workshop", "seats", "release_at", "released_at"]
+    actions = ["release_holds"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_left()
+
+    def has_add_permission(self, request) -> bool:
+        return False  # made with their code
+
+    @admin.display(description=_("booked with the code"))
+    def booked_with_code(self, hold: WorkshopHold) -> int:
+        return hold.seats - hold.left
+
+    @admin.display(description=_("still held back"))
+    def still_held(self, hold: WorkshopHold) -> int:
+        return 0 if hold.released_at else hold.left
+
+    @admin.action(description=_("Release the selected held seats to the waiting list"))
+    def release_holds(self, request, queryset):
+        released = sum(services.release_hold(hold) for hold in queryset)
+        self.message_user(
+            request,
+            ngettext("%(count)s hold released.", "%(count)s holds released.", released) % {"count": released},
+            messages.SUCCESS,
+        )
+
+
 @admin.register(InvitationCode)
 class InvitationCodeAdmin(admin.ModelAdmin):
     """Codes for speakers, press, the mayor: what they open, how often, until when."""
@@ -736,3 +823,4 @@ class InvitationCodeAdmin(admin.ModelAdmin):
     list_filter = ["event"]
     search_fields = ["code"]
     readonly_fields = ["uses"]
+    inlines = [WorkshopHoldInline]
