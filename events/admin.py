@@ -34,6 +34,7 @@ from events.models import (
     WorkshopHold,
 )
 from events.services.api_tokens import DEFAULT_LIFETIME
+from events.services.seats import announce_after_commit
 from events.views import personal_data_download
 
 
@@ -735,14 +736,15 @@ class WorkshopHoldForm(forms.ModelForm):
         model = WorkshopHold
         fields = ["workshop", "seats", "release_at"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, code: InvitationCode, **kwargs):
         super().__init__(*args, **kwargs)
+        self.code = code  # not saved yet while a new code is added
         bookable = Workshop.objects.filter(round__kind=Round.Kind.WORKSHOPS)
         self.fields["workshop"].queryset = bookable.select_related("round")
 
     def clean(self):
         cleaned = super().clean()
-        code, workshop, seats = self.instance.code, cleaned.get("workshop"), cleaned.get("seats")
+        code, workshop, seats = self.code, cleaned.get("workshop"), cleaned.get("seats")
         # Without an event the code's own form is refused already.
         if (
             code.event_id is not None
@@ -754,11 +756,17 @@ class WorkshopHoldForm(forms.ModelForm):
         return cleaned
 
 
+class WorkshopHoldFormSet(forms.BaseInlineFormSet):
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "code": self.instance}
+
+
 class WorkshopHoldInline(admin.TabularInline):
     """Seats held back for the code's registrants; released ones stay as a record."""
 
     model = WorkshopHold
     form = WorkshopHoldForm
+    formset = WorkshopHoldFormSet
     extra = 0
     readonly_fields = ["released_at"]
 
@@ -824,3 +832,8 @@ class InvitationCodeAdmin(admin.ModelAdmin):
     search_fields = ["code"]
     readonly_fields = ["uses"]
     inlines = [WorkshopHoldInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Held seats made or changed here change what the public sees free.
+        announce_after_commit(workshops=form.instance.holds.values_list("workshop_id", flat=True))

@@ -281,3 +281,28 @@ def test_the_dashboard_shows_held_seats_and_releases_them(public_full, raad, mak
     assert (released.status_code, released["Location"]) == (302, "/dashboard/")
     assert status_of(waiting) == "booked"
     assert f'data-hold="{hold.pk}"' not in staff_client.get("/dashboard/").content.decode()
+
+
+def test_the_admin_makes_holds_with_a_code_and_refuses_too_many_seats(organiser_admin, event, raad):
+    def add(code: str, seats: int):
+        return organiser_admin.post(
+            "/admin/events/invitationcode/add/",
+            {
+                "event": event.pk,
+                "code": code,
+                "uses_allowed": 2,
+                "role": "",
+                "holds-TOTAL_FORMS": 1,
+                "holds-INITIAL_FORMS": 0,
+                "holds-0-workshop": raad.pk,
+                "holds-0-seats": seats,
+            },
+        )
+
+    refused, made = add("TE-VEEL", 9), add("SPREKERS", 2)
+
+    assert refused.status_code == 200  # the form again, with the message
+    assert "houd er 1 tot en met 8 vrij" in refused.content.decode()
+    assert made.status_code == 302
+    assert list(WorkshopHold.objects.values_list("code__code", "seats")) == [("SPREKERS", 2)]
+    assert counts(raad) == (0, 2, 6)
