@@ -57,5 +57,7 @@ def release(request: HttpRequest, hold_id: int) -> HttpResponse:
     hold = get_object_or_404(WorkshopHold, pk=hold_id, code__event=selectors.current_event())
     services.release_hold(hold)
     back = request.POST.get("next", "")
-    safe = url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure())
+    safe = url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
     return redirect(back if safe else "/")
