@@ -332,6 +332,8 @@ class WorkshopStatsOut(Schema):
     room: str
     capacity: int
     booked: int
+    held: int = Field(description="Seats held back for invitation codes, not booked yet.")
+    free: int = Field(description="Seats anyone may book.")
     waitlisted: int
     checked_in: int
     absent: int = Field(description="Booked, but not checked in at the workshop's door.")

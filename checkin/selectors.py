@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from checkin.models import CheckIn, Device, Scan
 from checkin.schemas import recent_scan_out, source_key
 from events.dashboard import SECTIONS
-from events.models import Booking, Delegation, Event, Registration, Room, Round, Workshop
+from events.models import Booking, Delegation, Event, Registration, Room, Round, Workshop, held_seats
 from events.municipalities import SIZE_CLASSES
 from events.selectors import outbox_status
 from events.times import iso
@@ -85,6 +85,7 @@ def _workshops(event: Event, now: datetime) -> tuple[list[dict], list[dict]]:
     for workshop in (
         Workshop.objects.filter(round__event=event, round__kind=Round.Kind.WORKSHOPS)
         .select_related("round", "room")
+        .annotate(held=held_seats())
         .order_by("round__starts_at", "title")
     ):
         counts = seats.get(workshop.pk, {})
@@ -99,6 +100,8 @@ def _workshops(event: Event, now: datetime) -> tuple[list[dict], list[dict]]:
                 "room": workshop.room.name,
                 "capacity": workshop.capacity,
                 "booked": booked,
+                "held": workshop.held,
+                "free": max(workshop.capacity - booked - workshop.held, 0),
                 "waitlisted": counts.get("waitlisted", 0),
                 "checked_in": present.get(workshop.pk, 0),
                 "absent": counts.get("absent", 0),

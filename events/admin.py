@@ -35,9 +35,11 @@ from events.models import (
     WebhookDelivery,
     WebhookEndpoint,
     Workshop,
+    WorkshopHold,
 )
 from events.questions.services import answers_of
 from events.services.api_tokens import DEFAULT_LIFETIME
+from events.services.seats import announce_after_commit
 from events.views import personal_data_download
 
 
@@ -252,6 +254,8 @@ class WorkshopAdmin(AuditedAdmin):
         "room",
         "capacity",
         "booked",
+        "held",
+        "free",
         "waitlisted",
         "theme",
         "status",
@@ -273,6 +277,14 @@ class WorkshopAdmin(AuditedAdmin):
     @admin.display(description=_("booked"), ordering="booked")
     def booked(self, workshop: Workshop) -> int:
         return workshop.booked
+
+    @admin.display(description=_("held back"), ordering="held")
+    def held(self, workshop: Workshop) -> int:
+        return workshop.held
+
+    @admin.display(description=_("free"))
+    def free(self, workshop: Workshop) -> int:
+        return workshop.seats_left
 
     @admin.display(description=_("waitlisted"), ordering="waitlisted")
     def waitlisted(self, workshop: Workshop) -> int:
@@ -736,6 +748,89 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
         return False
 
 
+class WorkshopHoldForm(forms.ModelForm):
+    class Meta:
+        model = WorkshopHold
+        fields = ["workshop", "seats", "release_at"]
+
+    def __init__(self, *args, code: InvitationCode, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.code = code  # not saved yet while a new code is added
+        bookable = Workshop.objects.filter(round__kind=Round.Kind.WORKSHOPS)
+        self.fields["workshop"].queryset = bookable.select_related("round")
+
+    def clean(self):
+        cleaned = super().clean()
+        code, workshop, seats = self.code, cleaned.get("workshop"), cleaned.get("seats")
+        # Without an event the code's own form is refused already.
+        if (
+            code.event_id is not None
+            and workshop is not None
+            and seats is not None
+            and (problem := services.hold_problem(code.event, workshop, seats))
+        ):
+            self.add_error("seats" if workshop.round.event_id == code.event_id else "workshop", problem)
+        return cleaned
+
+
+class WorkshopHoldFormSet(forms.BaseInlineFormSet):
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "code": self.instance}
+
+
+class WorkshopHoldInline(admin.TabularInline):
+    """Seats held back for the code's registrants; released ones stay as a record."""
+
+    model = WorkshopHold
+    form = WorkshopHoldForm
+    formset = WorkshopHoldFormSet
+    extra = 0
+    readonly_fields = ["released_at"]
+
+
+@admin.register(WorkshopHold)
+class WorkshopHoldAdmin(admin.ModelAdmin):
+    """Held seats per workshop: how many the code's registrants booked, how many are still held."""
+
+    list_display = [
+        "workshop",
+        "code",
+        "seats",
+        "booked_with_code",
+        "still_held",
+        "release_at",
+        "released_at",
+    ]
+    list_filter = ["code__event", "workshop__round", "released_at"]
+    list_select_related = ["workshop", "code"]
+    search_fields = ["code__code", "workshop__title"]
+    readonly_fields = ["code", "workshop", "seats", "release_at", "released_at"]
+    actions = ["release_holds"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_left()
+
+    def has_add_permission(self, request) -> bool:
+        return False  # made with their code
+
+    @admin.display(description=_("booked with the code"))
+    def booked_with_code(self, hold: WorkshopHold) -> int:
+        return hold.seats - hold.left
+
+    @admin.display(description=_("still held back"))
+    def still_held(self, hold: WorkshopHold) -> int:
+        return 0 if hold.released_at else hold.left
+
+    @admin.action(description=_("Release the selected held seats to the waiting list"))
+    def release_holds(self, request, queryset):
+        released = sum(services.release_hold(hold) for hold in queryset)
+        self.message_user(
+            request,
+            ngettext("%(count)s hold released.", "%(count)s holds released.", released) % {"count": released},
+            messages.SUCCESS,
+        )
+
+
 @admin.register(InvitationCode)
 class InvitationCodeAdmin(admin.ModelAdmin):
     """Codes for speakers, press, the mayor: what they open, how often, until when."""
@@ -753,6 +848,12 @@ class InvitationCodeAdmin(admin.ModelAdmin):
     list_filter = ["event"]
     search_fields = ["code"]
     readonly_fields = ["uses"]
+    inlines = [WorkshopHoldInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Held seats made or changed here change what the public sees free.
+        announce_after_commit(workshops=form.instance.holds.values_list("workshop_id", flat=True))
 
 
 class QuestionOptionInline(admin.TabularInline):

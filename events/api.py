@@ -12,7 +12,7 @@ from events.auth import Scope, organiser
 from events.errors import InvalidInput
 from events.extras import with_extra_fields, with_extra_schema
 from events.forms import RegistrationForm, ResendForm, WorkshopChoiceForm, clean_delegation
-from events.models import Room, Round, Workshop
+from events.models import Room, Round, Workshop, WorkshopHold
 from events.presence import vouches_for_address
 from events.questions.services import questions_of
 from events.schemas import (
@@ -21,6 +21,7 @@ from events.schemas import (
     DelegationIn,
     DelegationOut,
     EventOut,
+    HoldOut,
     InvitationCodeIn,
     InvitationCodeOut,
     MunicipalityOut,
@@ -280,5 +281,28 @@ def create_webhook(request: HttpRequest, payload: WebhookIn):
 def create_invitation_code(request: HttpRequest, payload: InvitationCodeIn):
     """For the current edition. The code is stored in capitals; a code that exists is a 409."""
     event = selectors.current_event()
-    code = services.make_invitation_code(event=event, **payload.dict())
+    fields = payload.dict()
+    holds = [services.HoldRequest(**hold) for hold in fields.pop("holds")]
+    code = services.make_invitation_code(event=event, holds=holds, **fields)
     return Status(201, code)
+
+
+@router.post(
+    "invitation-codes/{code_id}/holds/{workshop_id}/release",
+    **organiser(Scope.REGISTRATIONS),
+    response={200: HoldOut, **error_responses(401, 404)},
+    summary="Release a code's held seats to the waiting list (organisers)",
+)
+def release_hold(
+    request: HttpRequest,
+    code_id: int = Path(..., ge=1, le=MAX_ID, description="The invitation code's id."),
+    workshop_id: int = WORKSHOP_ID,
+):
+    """The seats no one with the code booked go to the workshop's waiting list at once (seat_granted
+    mails) and are free to anyone after that. Releasing a released hold changes nothing."""
+    hold = get_object_or_404(
+        WorkshopHold, code_id=code_id, workshop_id=workshop_id, code__event=selectors.current_event()
+    )
+    services.release_hold(hold)
+    hold.refresh_from_db()
+    return hold

@@ -7,11 +7,12 @@ class EventsConfig(AppConfig):
     verbose_name = _("Event and registrations")
 
     def ready(self) -> None:
-        # Registers the e-mail builders and the sender thread's periodic jobs; the room's and the
-        # registration questions' and push subscriptions' parts in the export and the erasure. And
-        # the project's system check of who may set the client's address (config.proxy).
+        # Registers the e-mail builders and the sender thread's periodic jobs; the dashboard's
+        # sections (held seats, webhooks switched off); the room's, the registration questions' and
+        # the push subscriptions' parts in the export and the erasure. And the project's system
+        # check of who may set the client's address (config.proxy).
         from config import proxy  # noqa: F401
-        from events import checks, emails, services, webhooks  # noqa: F401
+        from events import checks, emails, holds, services, webhooks  # noqa: F401
         from events.announcements import services as announcements  # noqa: F401
         from events.messaging import dashboard as scheduled_mails  # noqa: F401
         from events.messaging import emails as group_emails  # noqa: F401

@@ -198,6 +198,7 @@ KEYS = {
     "told": _("attendees told"),
     "replaced": _("other registrations with the address cancelled"),
     "scopes": _("scopes"),
+    "held": _("workshops with seats held back"),
     "event_types": _("event types"),
 }
 
@@ -226,6 +227,7 @@ describe(
         "api_token.created": _("API token created"),
         "api_token.revoked": _("API token revoked"),
         "webhook.created": _("Webhook registered"),
+        "workshop_hold.released": _("Held seats released to the waiting list"),
     }
 )
 

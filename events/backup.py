@@ -41,6 +41,7 @@ from events.models import (
     WebhookDelivery,
     WebhookEndpoint,
     Workshop,
+    WorkshopHold,
 )
 from events.registry import Registry
 from events.services.registration import give_missing_read_only_tokens
@@ -90,6 +91,7 @@ part(Round, lambda event: Round.objects.filter(event=event).order_by("pk"))
 part(Speaker, lambda event: Speaker.objects.filter(event=event).order_by("pk"))
 part(Workshop, lambda event: Workshop.objects.filter(round__event=event).order_by("pk"))
 part(InvitationCode, lambda event: InvitationCode.objects.filter(event=event).order_by("pk"))
+part(WorkshopHold, lambda event: WorkshopHold.objects.filter(code__event=event).order_by("pk"))
 # A delegation names its coordinator's registration, restored next (references are checked at the end).
 part(Delegation, lambda event: Delegation.objects.filter(event=event).order_by("pk"))
 part(Registration, lambda event: Registration.objects.filter(event=event).order_by("pk"))

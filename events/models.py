@@ -6,8 +6,8 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Q
-from django.db.models.functions import Lower
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce, Greatest, Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -203,9 +203,11 @@ class Speaker(models.Model):
 
 class WorkshopQuerySet(models.QuerySet):
     def with_counts(self) -> "WorkshopQuerySet":
+        """`booked`, `waitlisted` and `held` (seats held back for invitation codes, see WorkshopHold)."""
         return self.annotate(
             booked=Count("bookings", filter=Q(bookings__status=Booking.Status.BOOKED)),
             waitlisted=Count("bookings", filter=Q(bookings__status=Booking.Status.WAITLISTED)),
+            held=held_seats(),
         )
 
     def programme(self, event: Event) -> "WorkshopQuerySet":
@@ -282,8 +284,9 @@ class Workshop(models.Model):
 
     @property
     def seats_left(self) -> int:
-        """Needs the `booked` annotation of `Workshop.objects.with_counts()`."""
-        return max(self.capacity - self.booked, 0)
+        """The seats the public may book: not booked and not held back for an invitation code. Needs
+        the annotations of `Workshop.objects.with_counts()`."""
+        return max(self.capacity - self.booked - self.held, 0)
 
 
 class Role(models.TextChoices):
@@ -331,6 +334,72 @@ class InvitationCode(models.Model):
     def save(self, *args, **kwargs):
         self.code = self.code.strip().upper()
         super().save(*args, **kwargs)
+
+
+class WorkshopHoldQuerySet(models.QuerySet):
+    def open(self) -> "WorkshopHoldQuerySet":
+        return self.filter(released_at__isnull=True)
+
+    def with_left(self) -> "WorkshopHoldQuerySet":
+        """`left`: the held seats the code's registrants have not booked yet."""
+        used = (
+            Booking.objects.filter(
+                workshop_id=OuterRef("workshop_id"),
+                status=Booking.Status.BOOKED,
+                registration__invitation_code_id=OuterRef("code_id"),
+            )
+            .order_by()
+            .values("workshop_id")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(
+            left=Greatest(F("seats") - Coalesce(Subquery(used), 0), 0, output_field=IntegerField())
+        )
+
+
+class WorkshopHold(models.Model):
+    """Seats of a workshop held back for an invitation code's registrants (speakers, press). Until
+    released they are not free to the public; each seat a registrant with the code books uses one."""
+
+    code = models.ForeignKey(
+        InvitationCode, on_delete=models.CASCADE, related_name="holds", verbose_name=_("invitation code")
+    )
+    workshop = models.ForeignKey(
+        Workshop, on_delete=models.CASCADE, related_name="holds", verbose_name=_("workshop")
+    )
+    seats = models.PositiveIntegerField(_("seats held"))
+    release_at = models.DateTimeField(
+        _("release at"),
+        null=True,
+        blank=True,
+        help_text=_("From this moment the seats no one with the code booked go to the waiting list."),
+    )
+    released_at = models.DateTimeField(_("released at"), null=True, blank=True, editable=False)
+
+    objects = WorkshopHoldQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["workshop", "code"]
+        verbose_name = _("held seats")
+        verbose_name_plural = _("held seats")
+        constraints = [
+            models.UniqueConstraint(fields=["code", "workshop"], name="workshop_hold_one_per_code"),
+        ]
+        indexes = [models.Index(fields=["release_at"], name="workshop_hold_release_at")]
+
+    def __str__(self) -> str:
+        return f"{self.code} → {self.workshop}"
+
+
+def held_seats(except_code_id: int | None = None) -> Coalesce:
+    """A workshop annotation: the seats held back for invitation codes and not used yet, leaving
+    out `except_code_id`'s hold (its seats are free to that code's registrants)."""
+    holds = WorkshopHold.objects.open().filter(workshop_id=OuterRef("pk"))
+    if except_code_id is not None:
+        holds = holds.exclude(code_id=except_code_id)
+    total = holds.with_left().order_by().values("workshop_id").annotate(total=Sum("left")).values("total")
+    return Coalesce(Subquery(total), 0, output_field=IntegerField())
 
 
 class Delegation(models.Model):

@@ -20,6 +20,8 @@ from events.models import (
     Registration,
     Role,
     WebhookEndpoint,
+    Workshop,
+    WorkshopHold,
     max_length,
 )
 from events.questions.services import answers_of
@@ -104,9 +106,17 @@ class WorkshopOut(Schema):
     room: RoomOut
     capacity: int
     booked: int
+    free: int = Field(
+        description="Seats anyone may book: the capacity less the booked seats and the seats held back "
+        "for invitation codes."
+    )
     waitlisted: int
     sequence: int
     speakers: list[SpeakerOut]
+
+    @staticmethod
+    def resolve_free(workshop: Workshop) -> int:
+        return workshop.seats_left
 
 
 class MunicipalityOut(Schema):
@@ -402,6 +412,14 @@ def delegation_out(delegation, members, absolute) -> dict:
     }
 
 
+class HoldIn(Schema):
+    workshop: ObjectId = Field(description="Workshop id.")
+    seats: int = Field(description="Seats held back for the code's registrants: 1 up to the capacity.")
+    release_at: datetime | None = Field(
+        None, description="From this moment the seats no one with the code booked go to the waiting list."
+    )
+
+
 class InvitationCodeIn(Schema):
     code: str = Field(min_length=3, max_length=max_length(InvitationCode, "code"), pattern=r"^[A-Za-z0-9-]+$")
     uses_allowed: int = Field(1, ge=1, le=10000)
@@ -409,9 +427,40 @@ class InvitationCodeIn(Schema):
     opens_closed_registration: bool = False
     opens_past_capacity: bool = False
     role: RoleCode | Literal[""] = ""  # type: ignore[valid-type]
+    holds: list[HoldIn] = Field(
+        default_factory=list,
+        max_length=MAX_ITEMS,
+        description="Seats held back in workshops: a registration with the code may take one (once per "
+        "use) while the public sees the workshop full. A workshop of another event, twice, or seats "
+        "outside 1 up to its capacity: 422 on `holds`.",
+    )
+
+
+class HoldOut(Schema):
+    workshop: int = Field(description="Workshop id.")
+    seats: int
+    release_at: datetime | None
+    released_at: datetime | None
+
+    @staticmethod
+    def resolve_workshop(hold: WorkshopHold) -> int:
+        return hold.workshop_id
+
+
+class HeldSeatsOut(Schema):
+    id: int
+    code_id: int
+    workshop_id: int
+    workshop: str
+    round: str
+    seats: int
+    booked: int = Field(description="Held seats that registrants with the code booked.")
+    held: int = Field(description="Held seats still free to the code's registrants only.")
+    release_at: datetime | None
 
 
 class InvitationCodeOut(Schema):
+    id: int
     code: str
     uses_allowed: int
     uses: int
@@ -419,3 +468,8 @@ class InvitationCodeOut(Schema):
     opens_closed_registration: bool
     opens_past_capacity: bool
     role: str
+    holds: list[HoldOut]
+
+    @staticmethod
+    def resolve_holds(code: InvitationCode) -> list:
+        return list(code.holds.order_by("workshop_id"))

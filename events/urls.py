@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from events import views, webhook_views
+from events import holds, views, webhook_views
 from events.webpush import views as push_views
 
 app_name = "events"
@@ -10,6 +10,7 @@ urlpatterns = [
     path("programma/embed/", views.embed_programme, name="embed_programme"),
     path("dashboard/webhooks/", webhook_views.overview, name="webhooks"),
     path("dashboard/webhooks/<int:endpoint_id>/aan/", webhook_views.switch_on, name="webhook_switch_on"),
+    path("dashboard/vastgehouden/<int:hold_id>/vrijgeven/", holds.release, name="release_hold"),
     path("aanmelden/", views.register, name="register"),
     path("aanmelden/link/", views.resend, name="resend"),
     path("aanmelden/delegatie/", views.register_delegation, name="register_delegation"),

@@ -303,6 +303,7 @@ def test_the_api_schema_declares_429_exactly_where_a_limit_applies(client):
         "POST /api/v1/delegations",
         # Moderator operations: a bearer token is counted (config.ratelimit, the scanner rule).
         "POST /api/v1/invitation-codes",
+        "POST /api/v1/invitation-codes/{code_id}/holds/{workshop_id}/release",
         "POST /api/v1/polls/{poll_id}/close",
         "POST /api/v1/polls/{poll_id}/open",
         "POST /api/v1/questions/{question_id}/answered",

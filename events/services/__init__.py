@@ -43,6 +43,7 @@ from events.services.erasure import (
     purge_event,
     scrub_history,
 )
+from events.services.holds import HoldRequest, check_holds, hold_problem, release_due_holds, release_hold
 from events.services.programme import (
     StaleVersion,
     cancel_workshop,
@@ -76,6 +77,7 @@ __all__ = [
     "ERASED_NAME",
     "REFERENCE_ALPHABET",
     "REFERENCE_PREFIX",
+    "HoldRequest",
     "StaleVersion",
     "add_member",
     "answer_invitation",
@@ -86,6 +88,7 @@ __all__ = [
     "change_answers",
     "change_workshops",
     "check_api_token",
+    "check_holds",
     "check_one_per_round",
     "check_workshop_change",
     "correct_person",
@@ -93,6 +96,7 @@ __all__ = [
     "delegation_for_address_token",
     "erase_registration",
     "erased_email",
+    "hold_problem",
     "invitation_for_token",
     "make_invitation_code",
     "move_workshop",
@@ -105,6 +109,8 @@ __all__ = [
     "register",
     "register_delegation",
     "registration_for_address_token",
+    "release_due_holds",
+    "release_hold",
     "release_unproven_seats",
     "remove_member",
     "renew_read_only_links",

@@ -30,11 +30,12 @@ from events.models import (
     secret_hash,
 )
 from events.questions.services import asked_of, clean_answers, save_answers
+from events.services.holds import HoldRequest, check_holds, make_holds
 from events.services.seats import (
     announce_after_commit,
     book,
-    booked_counts,
     calendar_changed,
+    free_seats,
     in_calendar,
     lock_registration,
     lock_workshops,
@@ -159,13 +160,24 @@ def code_problem(code: InvitationCode, now) -> RegistrationError | None:
     return None
 
 
-def make_invitation_code(*, event: Event, code: str, **fields) -> InvitationCode:
-    """An organiser's new code (stored in capitals by InvitationCode.save). A code that exists is
-    `code_taken` (409)."""
+def make_invitation_code(
+    *, event: Event, code: str, holds: Iterable[HoldRequest] = (), **fields
+) -> InvitationCode:
+    """An organiser's new code (stored in capitals by InvitationCode.save), perhaps holding back
+    seats in workshops for its registrants (events.services.holds). A code that exists is
+    `code_taken` (409); a hold that cannot be is a 422 on `holds`."""
+    checked = check_holds(event, holds)
     try:
         with transaction.atomic():
             made = InvitationCode.objects.create(event=event, code=code, **fields)
-            audit.log(made, "invitation_code.created", data={"uses_allowed": made.uses_allowed})
+            make_holds(made, checked)
+            audit.log(
+                made,
+                "invitation_code.created",
+                data={"uses_allowed": made.uses_allowed, **({"held": len(checked)} if checked else {})},
+            )
+            # The public's free seats went down in the workshops held.
+            announce_after_commit(workshops=[workshop.pk for workshop, _request in checked])
     except IntegrityError as error:  # the unique index decides, also between two at once
         raise RegistrationError("code_taken", _("This code exists already."), field="code") from error
     return made
@@ -340,7 +352,7 @@ def change_workshops(registration: Registration, workshops: Iterable[Workshop]) 
                 dropped += [swap] if swap else []  # staying where they are
             elif choice is not None and swap is not None and swap.workshop_id == choice.pk:
                 continue  # still waiting to swap to the same workshop
-            elif choice is not None and _keeps_seat_while_waiting(seat, locked[choice.pk]):
+            elif choice is not None and _keeps_seat_while_waiting(registration, seat, locked[choice.pk]):
                 dropped += [swap] if swap else []
                 new_swaps.append(locked[choice.pk])
             else:
@@ -392,11 +404,11 @@ def _changed_rounds(wanted: dict[int, Workshop], bookings: list[Booking]) -> set
     return {r for r in rounds if (wanted[r].pk if r in wanted else None) != held.get(r)}
 
 
-def _keeps_seat_while_waiting(seat: Booking | None, choice: Workshop) -> bool:
+def _keeps_seat_while_waiting(registration: Registration, seat: Booking | None, choice: Workshop) -> bool:
     """Choosing a full workshop does not give up a seat in that round: the attendee waits to swap."""
     if seat is None or seat.status != Booking.Status.BOOKED or not choice.is_bookable:
         return False
-    return booked_counts([choice.pk]).get(choice.pk, 0) >= choice.capacity
+    return free_seats(choice, registration) == 0
 
 
 def _bookings(registration: Registration) -> list[Booking]:

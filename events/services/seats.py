@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from events import live, outbox
 from events.errors import RegistrationError
-from events.models import Booking, Registration, Workshop
+from events.models import Booking, Registration, Workshop, WorkshopHold, held_seats
 from events.webpush import push
 
 
@@ -54,19 +54,29 @@ def booked_counts(workshop_ids: Iterable[int]) -> dict[int, int]:
     )
 
 
+def free_seats(workshop: Workshop, registration: Registration | None = None) -> int:
+    """The seats of a (locked) workshop this registration may take; None: anyone of the public.
+
+    Its capacity less the booked seats and the seats held back for invitation codes (WorkshopHold)
+    and not used yet, except the hold of the registration's own code: those are free to it. The
+    workshop's row lock serialises its bookings, so the answer holds until the transaction ends."""
+    code_id = registration.invitation_code_id if registration is not None else None
+    held = Workshop.objects.filter(pk=workshop.pk).values_list(held_seats(code_id), flat=True).get()
+    return max(workshop.capacity - booked_counts([workshop.pk]).get(workshop.pk, 0) - held, 0)
+
+
 def book(registration: Registration, workshops: list[Workshop], *, swap: bool = False) -> list[Booking]:
     """Seat the registration in each (locked) workshop, or waitlist it when the room is full.
     `swap`: places in full workshops to swap to, beside the seat the registration keeps."""
     if not workshops:
         return []
-    taken = booked_counts(workshop.pk for workshop in workshops)
     bookings = []
     for workshop in workshops:
         if not workshop.is_bookable:
             raise RegistrationError(
                 "workshop_unavailable", _("This workshop cannot be booked."), field="workshops", status=422
             )
-        seat_free = not swap and taken.get(workshop.pk, 0) < workshop.capacity
+        seat_free = not swap and free_seats(workshop, registration) > 0
         bookings.append(
             Booking(
                 registration=registration,
@@ -88,16 +98,7 @@ def promote(workshop: Workshop, locked: dict[int, Workshop]) -> list[Booking]:
     if workshop.status != Workshop.Status.SCHEDULED:
         return []
     promoted = []
-    free = workshop.capacity - booked_counts([workshop.pk]).get(workshop.pk, 0)
-    while free > 0:
-        first = (
-            workshop.bookings.filter(status=Booking.Status.WAITLISTED)
-            .select_related("registration")
-            .order_by("created_at", "pk")
-            .first()
-        )
-        if first is None:
-            break
+    while (first := next_in_line(workshop)) is not None:
         given_up = None
         if first.swap:
             given_up = Booking.objects.filter(
@@ -109,7 +110,6 @@ def promote(workshop: Workshop, locked: dict[int, Workshop]) -> list[Booking]:
         first.status, first.swap = Booking.Status.BOOKED, False
         calendar_changed([first.registration_id])
         promoted.append(first)
-        free -= 1
         if given_up is None:
             tell("seat_granted", [first])
             continue
@@ -118,6 +118,24 @@ def promote(workshop: Workshop, locked: dict[int, Workshop]) -> list[Booking]:
         if given_up.status == Booking.Status.BOOKED:
             promoted += promote(locked[given_up.workshop_id], locked)
     return promoted
+
+
+def next_in_line(workshop: Workshop) -> Booking | None:
+    """The first in a locked workshop's waitlist who may take one of its free seats: the first of
+    all while the public has one, else the first whose invitation code holds a seat there."""
+    waiting = (
+        workshop.bookings.filter(status=Booking.Status.WAITLISTED)
+        .select_related("registration")
+        .order_by("created_at", "pk")
+    )
+    if free_seats(workshop) > 0:
+        return waiting.first()
+    holding = WorkshopHold.objects.open().with_left().filter(workshop=workshop, left__gt=0)
+    # Holds may promise more than the seats left (public bookings came first): ask for each one.
+    for candidate in waiting.filter(registration__invitation_code__in=holding.values("code_id")):
+        if free_seats(workshop, candidate.registration) > 0:
+            return candidate
+    return None
 
 
 def settle_swaps(round_ids: Iterable[int]) -> None:

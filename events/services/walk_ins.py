@@ -8,8 +8,8 @@ from events.errors import RegistrationError
 from events.models import Booking, Registration, Workshop
 from events.services.seats import (
     announce_after_commit,
-    booked_counts,
     calendar_changed,
+    free_seats,
     lock_workshops,
     promote,
 )
@@ -33,7 +33,7 @@ def book_walk_in(registration: Registration, workshop: Workshop) -> Booking:
         seat = next((booking for booking in held if not booking.swap), None)
         if seat is not None and seat.workshop_id == target.pk and seat.status == Booking.Status.BOOKED:
             return seat
-        if booked_counts([target.pk]).get(target.pk, 0) >= target.capacity:
+        if free_seats(target, registration) == 0:
             raise RegistrationError("workshop_full", _("This workshop is full."))
         freed = seat.workshop_id if seat is not None and seat.status == Booking.Status.BOOKED else None
         given_up = [locked[seat.workshop_id].title] if seat is not None and seat.workshop_id in locked else []

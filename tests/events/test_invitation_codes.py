@@ -115,6 +115,7 @@ def test_organisers_make_codes_through_the_api(staff_client, api, event, program
 
     assert made.status_code == 201
     assert made.json() == {
+        "id": InvitationCode.objects.get().pk,
         "code": "SPREKER-1",
         "uses_allowed": 3,
         "uses": 0,
@@ -122,6 +123,7 @@ def test_organisers_make_codes_through_the_api(staff_client, api, event, program
         "opens_closed_registration": False,
         "opens_past_capacity": True,
         "role": "anders",
+        "holds": [],
     }
     assert (again.status_code, again.json()["errors"]) == (409, {"code": ["Deze code bestaat al."]})
     assert anonymous.status_code == 401

@@ -43,6 +43,7 @@ def test_register_returns_what_it_registered_so_it_decorates():
 def test_each_shared_place_finds_the_apps_modules():
     assert [section.key for section in SECTIONS] == [
         "webhooks_disabled",
+        "held_seats",
         "scheduled_mails",
         "offers",
         "map",

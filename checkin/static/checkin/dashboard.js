@@ -265,7 +265,7 @@ function setWorkshop(id, values) {
     row.dataset.absent = String(Math.max(Number(row.dataset.absent) + values.booked - before, 0));
   }
   if (values.absent !== undefined) row.dataset.absent = String(values.absent);
-  for (const field of ["booked", "waitlisted", "checked_in", "capacity"]) setText(cell(row, field), values[field]);
+  for (const field of ["booked", "held", "free", "waitlisted", "checked_in", "capacity"]) setText(cell(row, field), values[field]);
   setOccupancy(row);
   renderRounds();
 }
@@ -433,7 +433,9 @@ const handlers = {
   },
   workshop(message) {
     const workshop = message.workshop;
-    setWorkshop(workshop.id, { booked: workshop.booked, waitlisted: workshop.waitlisted, capacity: workshop.capacity });
+    // The public's event: `free` leaves out the seats held back for invitation codes.
+    const held = Math.max(workshop.capacity - workshop.booked - workshop.free, 0);
+    setWorkshop(workshop.id, { booked: workshop.booked, held, free: workshop.free, waitlisted: workshop.waitlisted, capacity: workshop.capacity });
   },
   signup(message) {
     setOffer(message.offer, message.signup);

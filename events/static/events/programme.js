@@ -7,7 +7,7 @@ const texts = document.getElementById("seat-texts")?.dataset;
 const seatText = (left) => (left === 1 ? texts.one : texts.many.replace("2", String(left)));
 
 function apply(workshop) {
-  const left = Math.max(workshop.capacity - workshop.booked, 0);
+  const left = workshop.free; // seats held back for invitation codes are not free to the public
   document.querySelectorAll(`[data-workshop="${workshop.id}"]`).forEach((element) => {
     const seats = element.querySelector("[data-seats]");
     if (seats && workshop.round.kind === "workshops") {
