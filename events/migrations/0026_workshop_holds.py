@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0022_group_message_deliveries_and_opt_out'),
+        ('events', '0025_registration_questions'),
     ]
 
     operations = [
