@@ -1,13 +1,16 @@
-// The organisers' announcements on the scanner. The scanner has no socket (it authenticates each
-// call with its token and must work offline), so it asks the server every 15 seconds for those of
-// its door (checkin/announcements: for everyone, its room's and its workshop's) and keeps the last
-// answer in localStorage: offline the banner stays until each one expires. One withdrawn is gone
-// from the next answer, so from the banner within 15 seconds.
+// The organisers' announcements on the scanner: those of its door (checkin/announcements: for
+// everyone, its room's and its workshop's), asked for with the scanner's token, the last answer
+// kept in localStorage: offline the banner stays until each one expires. The public programme
+// socket (/ws/programme/) says the moment one is posted or withdrawn, and the scanner asks at once
+// (its door's filter stays on the server, behind the token); every 15 seconds it asks anyway, for
+// a socket that is down or a network that came back.
 import { api } from "./api.js";
 import { $ } from "./page.js";
 import { KEY, store } from "./storage.js";
 
 const POLL = 15000;
+const NUDGES = new Set(["announcement", "announcement_withdrawn"]);
+const MAX_DELAY_MS = 30000;
 
 let shown = store.get(KEY.announcements, []);
 let expiryTimer = null;
@@ -47,6 +50,36 @@ async function refresh(url) {
   render();
 }
 
+/** Call `nudge` whenever the programme socket carries an announcement or its withdrawal. */
+function listen(nudge) {
+  if (!("WebSocket" in window)) return;
+  let attempt = 0;
+  const connect = () => {
+    const scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
+    const socket = new WebSocket(`${scheme}//${window.location.host}/ws/programme/`);
+    socket.addEventListener("message", (event) => {
+      let message;
+      try {
+        message = JSON.parse(event.data);
+      } catch (error) {
+        return;
+      }
+      if (message && message.type === "snapshot") {
+        attempt = 0;
+        $("announcements").dataset.live = "on"; // told at once from now on (not only by the poll)
+      }
+      if (message && NUDGES.has(message.type)) nudge();
+    });
+    // Back off with full jitter, as live-socket.js does: a hall of phones does not come back at once.
+    socket.addEventListener("close", () => {
+      $("announcements").dataset.live = "off";
+      setTimeout(connect, Math.random() * Math.min(MAX_DELAY_MS, 1000 * 2 ** attempt));
+      attempt += 1;
+    });
+  };
+  connect();
+}
+
 /** Show the kept announcements at once, then keep them current. */
 export function followAnnouncements(url, mayAsk) {
   render();
@@ -54,6 +87,7 @@ export function followAnnouncements(url, mayAsk) {
   poll();
   setInterval(poll, POLL);
   window.addEventListener("online", poll);
+  listen(poll);
 }
 
 /** Unpaired: nothing of the old door's announcements stays. */
