@@ -123,16 +123,17 @@ def _registration_of_address(
 
 
 def _registered_alone(event: Event, people: list[dict], *, first_member: int) -> dict[int, Registration]:
-    """{index in `people`: registration} of the members (not the coordinator) who registered on
-    their own; InvalidInput naming the row (`members.N.email`) of anyone in another delegation."""
+    """{index in `people`: registration} of those who registered on their own (an attending
+    coordinator too: typing an address proves nothing, so they are asked by mail like anyone);
+    InvalidInput naming the row (`members.N.email`, `coordinator.email`) of anyone in another
+    delegation."""
     found, errors = {}, {}
     for index, person in enumerate(people):
-        if person.get("coordinator"):
-            continue
         try:
             registration = _registration_of_address(event, person["email"])
         except RegistrationError as error:
-            errors[f"members.{index - first_member}.email"] = [error.message]
+            row = "coordinator" if person.get("coordinator") else f"members.{index - first_member}"
+            errors[f"{row}.email"] = [error.message]
             continue
         if registration is not None:
             found[index] = registration
@@ -275,6 +276,12 @@ def answer_invitation(token: str, *, accept: bool) -> DelegationInvitation:
         if accept:
             registration.delegation, registration.municipality = delegation, delegation.municipality
             registration.save(update_fields=["delegation", "municipality", "updated_at"])
+            if (
+                delegation.coordinator_registration_id is None
+                and registration.email.lower() == delegation.email.lower()
+            ):
+                # The coordinator's own registration of before: theirs in the delegation from now on.
+                Delegation.objects.filter(pk=delegation.pk).update(coordinator_registration=registration)
             registration.delegation_invitations.filter(
                 answered_at__isnull=True, expired_at__isnull=True
             ).update(expired_at=now)

@@ -286,3 +286,40 @@ def test_two_delegations_asking_the_same_person_who_says_yes_to_both_at_once_get
     other = Delegation.objects.exclude(pk=joined.delegation_id).get()
     states = {invitation.delegation_id: invitation.state for invitation in DelegationInvitation.objects.all()}
     assert states == {joined.delegation_id: "accepted", other.pk: "expired"}
+
+
+def test_an_attending_coordinator_registered_alone_is_asked_too_and_joins_as_the_coordinator(
+    api, client, alone
+):
+    payload = {**delegation_payload(member(2), coordinator_email=ALONE), "attending": True}
+
+    response = post_json(api, URL, payload)
+
+    assert response.status_code == 201
+    invitation = DelegationInvitation.objects.get()
+    assert response.json()["members"][0] == {
+        "reference": invitation.reference,
+        "status": "invited",
+        "manage_url": None,
+    }
+    assert Registration.objects.filter(email__iexact=ALONE).count() == 1  # not registered twice
+    # Two mails to that address: the delegation's confirmation, and the question to join with it.
+    (path,) = [INVITATION_LINK.search(m.body).group(1) for m in mail.outbox if INVITATION_LINK.search(m.body)]
+    assert client.post(path, {"accept": "1"}).status_code == 200
+    delegation = Delegation.objects.get()
+    assert (delegation.coordinator_registration_id, Registration.objects.get(pk=alone.pk).delegation_id) == (
+        alone.pk,
+        delegation.pk,
+    )
+
+
+def test_an_attending_coordinator_in_another_delegation_is_a_422_on_the_coordinator(api, alone):
+    assert post_json(api, URL, delegation_payload(member(3, email=ALONE))).status_code == 201
+    Registration.objects.filter(pk=alone.pk).update(delegation=Delegation.objects.get())
+    payload = {**delegation_payload(member(4), coordinator_email=ALONE), "attending": True}
+
+    response = post_json(api, URL, payload)
+
+    assert response.status_code == 422
+    assert list(response.json()["errors"]) == ["coordinator.email"]
+    assert Delegation.objects.count() == 1
