@@ -103,5 +103,6 @@ def test_the_schema_names_the_check_in_scope_on_each_staff_operation(api):
             ("get", "/api/v1/checkin/scanner"),
             ("patch", "/api/v1/checkin/scanner"),
             ("get", "/api/v1/checkin/search"),
+            ("get", "/api/v1/checkin/announcements"),
         ]
     }

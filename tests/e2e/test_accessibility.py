@@ -177,7 +177,7 @@ def test_registration_with_the_keyboard_alone(anonymous_context, site):
     )
     assert [str(booking.workshop_id) for booking in registration.bookings.all()] == [chosen]
     expect(page.get_by_role("heading", level=1)).to_have_text("Mijn aanmelding")
-    expect(page.get_by_role("status")).to_contain_text("U bent aangemeld.")
+    expect(page.get_by_role("status").filter(has_text="U bent aangemeld.")).to_be_visible()
 
 
 def test_network_signup_with_the_keyboard_alone(anonymous_context, site):

@@ -226,6 +226,9 @@ def test_the_schema_documents_the_scheme_and_each_operations_scope(api):
         ("post", "/api/v1/workshops/{workshop_id}/moderator-link"): {"OrganiserToken": ["programme"]},
         ("post", "/api/v1/webhooks"): {"OrganiserToken": ["registrations"]},
         ("post", "/api/v1/invitation-codes"): {"OrganiserToken": ["registrations"]},
+        ("post", "/api/v1/invitation-codes/{code_id}/holds/{workshop_id}/release"): {
+            "OrganiserToken": ["registrations"]
+        },
         ("post", "/api/v1/announcements"): {"OrganiserToken": ["messages"]},
         ("delete", "/api/v1/announcements/{announcement_id}"): {"OrganiserToken": ["messages"]},
         ("post", "/api/v1/checkin/redeem"): {"OrganiserToken": ["check-in"]},
@@ -235,6 +238,7 @@ def test_the_schema_documents_the_scheme_and_each_operations_scope(api):
         ("get", "/api/v1/checkin/scanner"): {"OrganiserToken": ["check-in"]},
         ("patch", "/api/v1/checkin/scanner"): {"OrganiserToken": ["check-in"]},
         ("get", "/api/v1/checkin/search"): {"OrganiserToken": ["check-in"]},
+        ("get", "/api/v1/checkin/announcements"): {"OrganiserToken": ["check-in"]},
         **{
             (method, f"/api/v1/board{path}"): {"OrganiserToken": ["programme"]}
             for method, path in [
