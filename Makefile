@@ -43,6 +43,7 @@ bench: install
 	$(BIN)/python -m bench.arrival
 	$(BIN)/python -m bench.walkin
 	$(BIN)/python -m bench.messages
+	$(BIN)/python -m bench.sockets
 
 # Update the Dutch catalogue after changing UI text; fill in the new msgstr, then compile.
 messages: install

@@ -113,19 +113,30 @@ class SameSiteOrigin:
 if settings.EMAIL_DELIVERY == "thread":
     outbox.start_retry_loop()
 
-websocket_urlpatterns = [
-    path("ws/dashboard/", DashboardConsumer.as_asgi()),
-    path("ws/programme/", ProgrammeConsumer.as_asgi()),
-    path("ws/netwerk/", NetworkConsumer.as_asgi()),
-    path("ws/room/<str:room_code>/", RoomConsumer.as_asgi()),
-]
+# Public sockets read no credential: the programme (every attendee's phone holds it open all
+# day), the network and the rooms' polls skip the session, user and bearer-token middleware and
+# the state it keeps per socket (about 5 of the 45 KiB an idle socket costs, bench/sockets.py).
+public_sockets = URLRouter(
+    [
+        path("ws/programme/", ProgrammeConsumer.as_asgi()),
+        path("ws/netwerk/", NetworkConsumer.as_asgi()),
+        path("ws/room/<str:room_code>/", RoomConsumer.as_asgi()),
+    ]
+)
+staff_sockets = AuthMiddlewareStack(
+    BearerTokenMiddleware(URLRouter([path("ws/dashboard/", DashboardConsumer.as_asgi())]))
+)
+
+
+async def websockets(scope, receive, send):
+    sockets = staff_sockets if scope["path"].startswith("/ws/dashboard/") else public_sockets
+    return await sockets(scope, receive, send)
+
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": SameSiteOrigin(
-            AuthMiddlewareStack(BearerTokenMiddleware(URLRouter(websocket_urlpatterns)))
-        ),
+        "websocket": SameSiteOrigin(websockets),
     }
 )
 
