@@ -5,6 +5,7 @@ from django.contrib.auth.base_user import BaseUserManager
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from events import selectors
 from events.errors import InvalidInput, RegistrationError
 from events.models import (
     Delegation,
@@ -128,10 +129,9 @@ class RegistrationForm(PersonForm, WorkshopChoiceForm):
 
     def clean_code(self) -> InvitationCode | None:
         """Unknown, expired or used up: said on the field (the service counts the use under a lock)."""
-        text = self.cleaned_data["code"].strip().upper()
-        if not text:
+        if not self.cleaned_data["code"].strip():
             return None
-        code = InvitationCode.objects.filter(event=self.event, code=text).first()
+        code = selectors.invitation_code(self.event, self.cleaned_data["code"])
         if code is None:
             raise forms.ValidationError(_("This code is not known."), code="code_unknown")
         if problem := code_problem(code, timezone.now()):

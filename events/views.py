@@ -27,7 +27,16 @@ from events.forms import (
 )
 from events.links import absolute_url, badge_image_path, calendar_path, webcal_url
 from events.messaging import services as messaging
-from events.models import Delegation, DelegationInvitation, Event, Registration, Theme, Workshop
+from events.models import (
+    Delegation,
+    DelegationInvitation,
+    Event,
+    InvitationCode,
+    Registration,
+    Theme,
+    Workshop,
+    max_length,
+)
 from events.presence import vouches_for_address
 from events.questions.forms import AnswersForm
 from events.questions.services import answers_of, asked_of
@@ -81,7 +90,11 @@ def embed_programme(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def register(request: HttpRequest) -> HttpResponse:
     event = selectors.current_event()
-    form = with_extra_fields(RegistrationPageForm)(request.POST or None, event=event)
+    # A link with `?code=` fills in the code, and the workshops show the seats it holds back.
+    code_text = request.GET.get("code", "")[: max_length(InvitationCode, "code")]
+    form = with_extra_fields(RegistrationPageForm)(
+        request.POST or None, event=event, initial={"code": code_text}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             _registration, manage_token = services.register(
@@ -103,12 +116,21 @@ def register(request: HttpRequest) -> HttpResponse:
             "event": event,
             "form": form,
             "extras": list(REGISTRATION_EXTRAS),
-            "rounds": selectors.rounds_with_choice(event, request.POST),
+            "rounds": selectors.rounds_with_choice(event, request.POST, code=_opening_code(form, code_text)),
             "registration_open": event.registration_is_open(),
             "resend_url": reverse("events:resend"),
         },
         status=422 if form.is_bound and form.errors else 200,
     )
+
+
+def _opening_code(form: RegistrationPageForm, code_text: str) -> InvitationCode | None:
+    """The invitation code the form is filled in with, if it opens anything: the one submitted
+    (checked by the form, and by the service), or the one of the link the form was opened with."""
+    if form.is_bound:
+        return getattr(form, "cleaned_data", {}).get("code")
+    code = selectors.invitation_code(form.event, code_text)
+    return code if code is not None and services.code_problem(code, timezone.now()) is None else None
 
 
 @never_cache
@@ -195,7 +217,9 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
             == timezone.localdate(timezone=ZoneInfo(registration.event.timezone)),
             "form": form,
             "rounds": selectors.rounds_with_choice(
-                registration.event, request.POST if form.is_bound else current
+                registration.event,
+                request.POST if form.is_bound else current,
+                code=registration.invitation_code,
             ),
             "token": token,
             "panels": list(ATTENDEE_PANELS),

@@ -15,7 +15,8 @@ function apply(workshop) {
         seats.textContent = texts.cancelled;
         seats.className = "seats full";
         element.classList.add("cancelled");
-      } else {
+      } else if (left || !("heldForCode" in seats.dataset)) {
+        // A seat held back for the code the form was opened with stays the attendee's to take.
         seats.textContent = left ? seatText(left) : texts.full;
         seats.className = `seats ${left ? "free" : "full"}`;
       }
