@@ -19,6 +19,7 @@ from events.errors import InvalidInput, RegistrationError, ServiceError
 from events.extras import ATTENDEE_PANELS, DELEGATION_PANELS, REGISTRATION_EXTRAS, with_extra_fields
 from events.forms import (
     DelegationMemberForm,
+    DelegationMemberPageForm,
     DelegationPageForm,
     RegistrationPageForm,
     ResendForm,
@@ -424,7 +425,7 @@ def _delegation_forms(request: HttpRequest, event: Event):
         rows = min(rows + DELEGATION_ROWS, Delegation.MAX_MEMBERS)
     form = DelegationPageForm(data)
     members = [
-        DelegationMemberForm(
+        DelegationMemberPageForm(
             data, prefix=f"members-{row}", event=event, empty_permitted=True, use_required_attribute=False
         )
         for row in range(rows)
@@ -434,14 +435,15 @@ def _delegation_forms(request: HttpRequest, event: Event):
 
 def _delegation_input(request: HttpRequest, members) -> tuple[dict, list]:
     """The POSTed form in the API's shape, and the row number of each member it holds (empty
-    rows are left out)."""
+    rows are left out; a row with only answers is not empty: it is told its name is missing)."""
     post = request.POST
     rows, people = [], []
     for row, member in enumerate(members):
         person = {field: post.get(f"{member.prefix}-{field}", "").strip() for field in MEMBER_FIELDS}
-        if any(person.values()):
+        answers = member.given_answers()
+        if any(person.values()) or answers:
             rows.append(row)
-            people.append(person)
+            people.append({**person, "answers": answers})
     data = {
         "coordinator": {field: post.get(field, "") for field in MEMBER_FIELDS},
         "municipality": post.get("municipality", ""),
@@ -452,9 +454,10 @@ def _delegation_input(request: HttpRequest, members) -> tuple[dict, list]:
 
 
 def _show_errors(errors: dict, form, members, rows: list) -> None:
-    """Put clean_delegation's messages (`coordinator.email`, `members.3.email`) on the fields."""
+    """Put clean_delegation's messages (`coordinator.email`, `members.3.email`,
+    `members.3.answers.7`) on the fields."""
     for key, messages in errors.items():
-        parts = key.split(".")
+        parts = key.split(".", 2)
         if parts[0] == "members" and len(parts) == 3:
             target, field = members[rows[int(parts[1])]], parts[2]
         elif parts[0] == "coordinator":
