@@ -10,7 +10,8 @@ import pytest
 from playwright.sync_api import expect
 
 from events.models import Delegation, Registration, RegistrationQuestion
-from tests.e2e.browser import blocking_violations, new_context
+from tests.e2e.browser import blocking_violations, new_context, no_sideways_scroll, tab_to, type_by_keyboard
+from tests.factories import create_lunch_and_clerks_session
 
 PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1366, "height": 900}
@@ -25,40 +26,7 @@ def shot(page, name: str, *, full_page: bool = True) -> None:
 
 @pytest.fixture
 def questions(event) -> dict[str, RegistrationQuestion]:
-    kind = RegistrationQuestion.Kind
-    lunch = RegistrationQuestion.objects.create(
-        event=event, text="Blijft u lunchen?", kind=kind.YES_NO, required=True, position=1
-    )
-    session = RegistrationQuestion.objects.create(
-        event=event,
-        text="Welk griffiersoverleg?",
-        kind=kind.CHOICE,
-        required=True,
-        roles=["griffier"],
-        position=2,
-    )
-    session.options.create(label="Ochtend", position=1)
-    session.options.create(label="Middag", position=2)
-    return {"lunch": lunch, "session": session}
-
-
-def no_sideways_scroll(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-
-
-def tab_to(page, element_id: str, limit: int = 200) -> None:
-    """Press Tab until the element has the focus, as someone without a mouse does."""
-    for _ in range(limit):
-        if page.evaluate("document.activeElement && document.activeElement.id") == element_id:
-            return
-        page.keyboard.press("Tab")
-    raise AssertionError(f"Tab never reached #{element_id}")
-
-
-def type_by_keyboard(page, values: dict[str, str]) -> None:
-    for element_id, value in values.items():
-        tab_to(page, element_id)
-        page.keyboard.type(value)
+    return create_lunch_and_clerks_session(event)
 
 
 def submit(page) -> None:

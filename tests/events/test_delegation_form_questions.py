@@ -8,35 +8,25 @@ import io
 import pytest
 
 from events.models import Delegation, Registration, RegistrationQuestion
+from tests.factories import DELEGATION_PAGE_POST, create_lunch_and_clerks_session
 
 pytestmark = pytest.mark.django_db
 
 URL = "/aanmelden/delegatie/"
-Kind = RegistrationQuestion.Kind
 
 
 @pytest.fixture
 def questions(event) -> dict[str, RegistrationQuestion]:
-    """Lunch (yes/no, required of everyone), the clerks' session (one choice, required, clerks
-    only) and topics (several choices, optional, council members only)."""
-    made = {
-        "lunch": RegistrationQuestion.objects.create(
-            event=event, text="Blijft u lunchen?", kind=Kind.YES_NO, required=True, position=1
-        ),
-        "session": RegistrationQuestion.objects.create(
-            event=event,
-            text="Welk griffiersoverleg?",
-            kind=Kind.CHOICE,
-            required=True,
-            roles=["griffier"],
-            position=2,
-        ),
-        "topics": RegistrationQuestion.objects.create(
-            event=event, text="Onderwerpen", kind=Kind.CHOICES, roles=["raadslid"], position=3
-        ),
-    }
-    for position, label in enumerate(("Ochtend", "Middag")):
-        made["session"].options.create(label=label, position=position)
+    """Lunch (required of everyone), the clerks' session (required, clerks only) and topics
+    (several choices, optional, council members only)."""
+    made = create_lunch_and_clerks_session(event)
+    made["topics"] = RegistrationQuestion.objects.create(
+        event=event,
+        text="Onderwerpen",
+        kind=RegistrationQuestion.Kind.CHOICES,
+        roles=["raadslid"],
+        position=3,
+    )
     for position, label in enumerate(("Wonen", "Zorg")):
         made["topics"].options.create(label=label, position=position)
     return made
@@ -54,13 +44,7 @@ def page_post(questions, **fields) -> dict:
     """The coordinator (not attending), a council member with an address (row 0) and a clerk
     without one (row 1), every required answer given."""
     return {
-        "first_name": "Griet",
-        "last_name": "Griffier",
-        "email": "griffie@amersfoort.example",
-        "role": "griffier",
-        "municipality": "GM0307",
-        "privacy": "on",
-        "rows": "5",
+        **DELEGATION_PAGE_POST,
         "members-0-first_name": "Raad",
         "members-0-last_name": "Lid",
         "members-0-email": "raadslid@amersfoort.example",
