@@ -145,9 +145,9 @@ def invitation_code(event: Event, text: str) -> InvitationCode | None:
 
 def rounds_with_choice(event: Event, data, code: InvitationCode | None = None) -> list:
     """Workshop rounds, each with the workshop id a form chose in it (`round.chosen`), for
-    events/_round_choices.html. With the `code` of the one registering, a workshop full to the
-    public where that code's held-back seats are left says so (`workshop.held_for_code`), as
-    events.services.seats.free_seats would give them one of those seats."""
+    events/_round_choices.html. With the `code` of the one registering, a workshop where that
+    code still holds back a seat for them is marked (`workshop.held_for_code`): when it is full
+    to the public it says so, as events.services.seats.free_seats would give them that seat."""
     own = {}
     if code is not None:
         own = dict(
@@ -161,7 +161,7 @@ def rounds_with_choice(event: Event, data, code: InvitationCode | None = None) -
         round_.chosen = data.get(f"round-{round_.pk}", "")
         for workshop in round_.sessions:
             for_code = max(workshop.capacity - workshop.booked - workshop.held + own.get(workshop.pk, 0), 0)
-            workshop.held_for_code = not workshop.seats_left and for_code > 0
+            workshop.held_for_code = own.get(workshop.pk, 0) > 0 and for_code > 0
     return rounds
 
 

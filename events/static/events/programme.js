@@ -15,10 +15,11 @@ function apply(workshop) {
         seats.textContent = texts.cancelled;
         seats.className = "seats full";
         element.classList.add("cancelled");
-      } else if (left || !("heldForCode" in seats.dataset)) {
+      } else {
         // A seat held back for the code the form was opened with stays the attendee's to take.
-        seats.textContent = left ? seatText(left) : texts.full;
-        seats.className = `seats ${left ? "free" : "full"}`;
+        const held = !left && "heldForCode" in seats.dataset;
+        seats.textContent = left ? seatText(left) : held ? texts.held : texts.full;
+        seats.className = `seats ${left || held ? "free" : "full"}`;
       }
     }
     const room = element.querySelector("[data-room]");
