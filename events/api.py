@@ -182,15 +182,22 @@ def get_registration(request: HttpRequest, manage_token: str):
 @router.patch(
     "registrations/{manage_token}",
     response={200: RegistrationWithExtrasOut, **error_responses(400, 404, 409, 422)},
-    summary="Change my workshops",
+    summary="Change my workshops or my answers",
 )
 def change_registration(request: HttpRequest, manage_token: str, payload: RegistrationChangeIn):
-    """`workshops` is the complete new choice. Unchanged rounds keep their seat or waitlist place."""
+    """`workshops` is the complete new choice; unchanged rounds keep their seat or waitlist place.
+    `answers` are the complete new answers to the organisers' questions of the attendee's role.
+    Give one or both; both change together or not at all."""
     registration = selectors.registration_for_token(manage_token)
-    form = WorkshopChoiceForm(data=payload.dict(), event=registration.event)
-    if not form.is_valid():
-        raise InvalidInput.from_form(form)
-    services.change_workshops(registration, form.cleaned_data["workshops"])
+    if payload.workshops is None and payload.answers is None:
+        raise InvalidInput({"__all__": [str(_("Give the workshops or the answers to change."))]})
+    workshops = None
+    if payload.workshops is not None:
+        form = WorkshopChoiceForm(data={"workshops": payload.workshops}, event=registration.event)
+        if not form.is_valid():
+            raise InvalidInput.from_form(form)
+        workshops = form.cleaned_data["workshops"]
+    services.change_registration(registration, workshops=workshops, answers=payload.answers)
     registration.refresh_from_db()
     return registration_detail_out(registration, request.build_absolute_uri)
 

@@ -5,6 +5,7 @@ from django.contrib.auth.base_user import BaseUserManager
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from events import selectors
 from events.errors import InvalidInput, RegistrationError
 from events.models import (
     Delegation,
@@ -17,7 +18,7 @@ from events.models import (
     max_length,
 )
 from events.questions.forms import QuestionFields
-from events.questions.services import clean_answers
+from events.questions.services import clean_answers, field_name
 from events.services import check_one_per_round
 from events.services.registration import code_problem
 from events.validators import single_line
@@ -128,10 +129,9 @@ class RegistrationForm(PersonForm, WorkshopChoiceForm):
 
     def clean_code(self) -> InvitationCode | None:
         """Unknown, expired or used up: said on the field (the service counts the use under a lock)."""
-        text = self.cleaned_data["code"].strip().upper()
-        if not text:
+        if not self.cleaned_data["code"].strip():
             return None
-        code = InvitationCode.objects.filter(event=self.event, code=text).first()
+        code = selectors.invitation_code(self.event, self.cleaned_data["code"])
         if code is None:
             raise forms.ValidationError(_("This code is not known."), code="code_unknown")
         if problem := code_problem(code, timezone.now()):
@@ -192,6 +192,38 @@ class DelegationMemberForm(PersonForm, WorkshopChoiceForm):
     )
     role = forms.ChoiceField(label=_("Role"), choices=[("", "—"), *Role.choices])
 
+
+class DelegationMemberPageForm(QuestionFields, DelegationMemberForm):
+    """A row of the web form also asks the organisers' questions (`members-<row>-answers.<id>`).
+    Every question shows, with the roles it is for, since the row's role may still change
+    (questions.js hides the others); clean_delegation checks the answers for the row's role."""
+
+    def __init__(self, *args, event: Event, **kwargs):
+        super().__init__(*args, event=event, **kwargs)
+        self.add_question_fields(event)
+
+    def full_clean(self):
+        """The fields' own messages about answers are left out: clean_delegation's, for the row's
+        role, are put on them (and a refused value is passed on by given_answers)."""
+        super().full_clean()
+        for question in self.questions:
+            self._errors.pop(field_name(question), None)
+
+    def given_answers(self) -> dict:
+        """The row's answers in the API's shape (`{"<id>": value}`). A value its field refuses
+        (a tampered option) is passed on as sent, for clean_answers to say what is wrong with it."""
+        answers = {}
+        for question in self.questions:
+            name = field_name(question)
+            field = self.fields[name]
+            raw = field.widget.value_from_datadict(self.data, self.files, self.add_prefix(name))
+            try:
+                value = field.clean(raw)
+            except forms.ValidationError:
+                value = raw
+            if value not in (None, "", []):
+                answers[str(question.pk)] = value
+        return answers
 
 
 class DelegationForm(PersonForm):

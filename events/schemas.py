@@ -191,8 +191,19 @@ class RegistrationIn(Schema):
 
 
 class RegistrationChangeIn(Schema):
-    workshops: list[ObjectId] = Field(
-        max_length=MAX_ITEMS, description="The complete new choice: at most one workshop per round."
+    """What the attendee changes: `workshops`, `answers` or both (at least one; nothing else is a
+    422). Both together change in one go: when either is refused, neither changes."""
+
+    workshops: list[ObjectId] | None = Field(
+        None,
+        max_length=MAX_ITEMS,
+        description="The complete new choice: at most one workshop per round. Left out: unchanged.",
+    )
+    answers: Answers | None = Field(
+        None,
+        description="The complete new answers to the questions the attendee's role is asked (a "
+        "question left out is cleared; a required one must be answered), checked as at registration: "
+        "a 422 on `answers.<id>`. Left out: unchanged.",
     )
 
 

@@ -11,10 +11,12 @@ from events.models import (
     Booking,
     Delegation,
     Event,
+    InvitationCode,
     Municipality,
     OutboundEmail,
     Registration,
     Workshop,
+    WorkshopHold,
     secret_hash,
 )
 from events.signals import personal_data_requested
@@ -135,12 +137,31 @@ def programme(event: Event) -> list:
     return rounds
 
 
-def rounds_with_choice(event: Event, data) -> list:
+def invitation_code(event: Event, text: str) -> InvitationCode | None:
+    """The event's code typed as `text` (in any case, spaces around it), or None."""
+    text = text.strip().upper()
+    return InvitationCode.objects.filter(event=event, code=text).first() if text else None
+
+
+def rounds_with_choice(event: Event, data, code: InvitationCode | None = None) -> list:
     """Workshop rounds, each with the workshop id a form chose in it (`round.chosen`), for
-    events/_round_choices.html."""
+    events/_round_choices.html. With the `code` of the one registering, a workshop where that
+    code still holds back a seat for them is marked (`workshop.held_for_code`): when it is full
+    to the public it says so, as events.services.seats.free_seats would give them that seat."""
+    own = {}
+    if code is not None:
+        own = dict(
+            WorkshopHold.objects.open()
+            .with_left()
+            .filter(code=code, left__gt=0)
+            .values_list("workshop_id", "left")
+        )
     rounds = [round_ for round_ in programme(event) if round_.is_bookable]
     for round_ in rounds:
         round_.chosen = data.get(f"round-{round_.pk}", "")
+        for workshop in round_.sessions:
+            for_code = max(workshop.capacity - workshop.booked - workshop.held + own.get(workshop.pk, 0), 0)
+            workshop.held_for_code = own.get(workshop.pk, 0) > 0 and for_code > 0
     return rounds
 
 

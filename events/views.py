@@ -19,6 +19,7 @@ from events.errors import InvalidInput, RegistrationError, ServiceError
 from events.extras import ATTENDEE_PANELS, DELEGATION_PANELS, REGISTRATION_EXTRAS, with_extra_fields
 from events.forms import (
     DelegationMemberForm,
+    DelegationMemberPageForm,
     DelegationPageForm,
     RegistrationPageForm,
     ResendForm,
@@ -27,7 +28,16 @@ from events.forms import (
 )
 from events.links import absolute_url, badge_image_path, calendar_path, webcal_url
 from events.messaging import services as messaging
-from events.models import Delegation, DelegationInvitation, Event, Registration, Theme, Workshop
+from events.models import (
+    Delegation,
+    DelegationInvitation,
+    Event,
+    InvitationCode,
+    Registration,
+    Theme,
+    Workshop,
+    max_length,
+)
 from events.presence import vouches_for_address
 from events.questions.forms import AnswersForm
 from events.questions.services import answers_of, asked_of
@@ -81,7 +91,11 @@ def embed_programme(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def register(request: HttpRequest) -> HttpResponse:
     event = selectors.current_event()
-    form = with_extra_fields(RegistrationPageForm)(request.POST or None, event=event)
+    # A link with `?code=` fills in the code, and the workshops show the seats it holds back.
+    code_text = request.GET.get("code", "")[: max_length(InvitationCode, "code")]
+    form = with_extra_fields(RegistrationPageForm)(
+        request.POST or None, event=event, initial={"code": code_text}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             _registration, manage_token = services.register(
@@ -103,12 +117,21 @@ def register(request: HttpRequest) -> HttpResponse:
             "event": event,
             "form": form,
             "extras": list(REGISTRATION_EXTRAS),
-            "rounds": selectors.rounds_with_choice(event, request.POST),
+            "rounds": selectors.rounds_with_choice(event, request.POST, code=_opening_code(form, code_text)),
             "registration_open": event.registration_is_open(),
             "resend_url": reverse("events:resend"),
         },
         status=422 if form.is_bound and form.errors else 200,
     )
+
+
+def _opening_code(form: RegistrationPageForm, code_text: str) -> InvitationCode | None:
+    """The invitation code the form is filled in with, if it opens anything: the one submitted
+    (checked by the form, and by the service), or the one of the link the form was opened with."""
+    if form.is_bound:
+        return getattr(form, "cleaned_data", {}).get("code")
+    code = selectors.invitation_code(form.event, code_text)
+    return code if code is not None and services.code_problem(code, timezone.now()) is None else None
 
 
 @never_cache
@@ -195,7 +218,9 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
             == timezone.localdate(timezone=ZoneInfo(registration.event.timezone)),
             "form": form,
             "rounds": selectors.rounds_with_choice(
-                registration.event, request.POST if form.is_bound else current
+                registration.event,
+                request.POST if form.is_bound else current,
+                code=registration.invitation_code,
             ),
             "token": token,
             "panels": list(ATTENDEE_PANELS),
@@ -400,7 +425,7 @@ def _delegation_forms(request: HttpRequest, event: Event):
         rows = min(rows + DELEGATION_ROWS, Delegation.MAX_MEMBERS)
     form = DelegationPageForm(data)
     members = [
-        DelegationMemberForm(
+        DelegationMemberPageForm(
             data, prefix=f"members-{row}", event=event, empty_permitted=True, use_required_attribute=False
         )
         for row in range(rows)
@@ -410,14 +435,15 @@ def _delegation_forms(request: HttpRequest, event: Event):
 
 def _delegation_input(request: HttpRequest, members) -> tuple[dict, list]:
     """The POSTed form in the API's shape, and the row number of each member it holds (empty
-    rows are left out)."""
+    rows are left out; a row with only answers is not empty: it is told its name is missing)."""
     post = request.POST
     rows, people = [], []
     for row, member in enumerate(members):
         person = {field: post.get(f"{member.prefix}-{field}", "").strip() for field in MEMBER_FIELDS}
-        if any(person.values()):
+        answers = member.given_answers()
+        if any(person.values()) or answers:
             rows.append(row)
-            people.append(person)
+            people.append({**person, "answers": answers})
     data = {
         "coordinator": {field: post.get(field, "") for field in MEMBER_FIELDS},
         "municipality": post.get("municipality", ""),
@@ -428,9 +454,10 @@ def _delegation_input(request: HttpRequest, members) -> tuple[dict, list]:
 
 
 def _show_errors(errors: dict, form, members, rows: list) -> None:
-    """Put clean_delegation's messages (`coordinator.email`, `members.3.email`) on the fields."""
+    """Put clean_delegation's messages (`coordinator.email`, `members.3.email`,
+    `members.3.answers.7`) on the fields."""
     for key, messages in errors.items():
-        parts = key.split(".")
+        parts = key.split(".", 2)
         if parts[0] == "members" and len(parts) == 3:
             target, field = members[rows[int(parts[1])]], parts[2]
         elif parts[0] == "coordinator":

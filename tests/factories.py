@@ -10,7 +10,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from events import services
-from events.models import Event, Municipality, Registration, Room, Round, Workshop
+from events.models import Event, Municipality, Registration, RegistrationQuestion, Room, Round, Workshop
 from networking.models import Offer
 from tests.clock import at, event_day
 
@@ -243,3 +243,30 @@ def registration_form_data(programme, **overrides) -> dict:
     }
     data.update(overrides)
     return data
+
+
+def create_lunch_and_clerks_session(event: Event) -> dict[str, RegistrationQuestion]:
+    """Two of the organisers' questions: `lunch` (yes/no, required of everyone) and `session`, the
+    clerks' session (one choice of Ochtend and Middag, required, asked of clerks only)."""
+    kind = RegistrationQuestion.Kind
+    lunch = RegistrationQuestion.objects.create(
+        event=event, text="Blijft u lunchen?", kind=kind.YES_NO, required=True, position=1
+    )
+    session = RegistrationQuestion.objects.create(
+        event=event, text="Welk griffiersoverleg?", kind=kind.CHOICE, required=True, roles=["griffier"], position=2
+    )
+    session.options.create(label="Ochtend", position=1)
+    session.options.create(label="Middag", position=2)
+    return {"lunch": lunch, "session": session}
+
+
+# The delegation form's POST as Griet Griffier of Amersfoort sends it, not attending herself.
+DELEGATION_PAGE_POST = {
+    "first_name": "Griet",
+    "last_name": "Griffier",
+    "email": "griffie@amersfoort.example",
+    "role": "griffier",
+    "municipality": "GM0307",
+    "privacy": "on",
+    "rows": "5",
+}

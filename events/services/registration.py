@@ -394,6 +394,19 @@ def change_answers(registration: Registration, answers: dict) -> None:
         audit.log(registration, "registration.answers_changed", data={"answers": len(answered)})
 
 
+def change_registration(
+    registration: Registration, *, workshops: Iterable[Workshop] | None = None, answers: dict | None = None
+) -> None:
+    """The attendee's change through the API: new answers, a new choice of workshops, or both, in
+    one transaction. The answers go first, so an answer that does not fit (InvalidInput) leaves the
+    workshops untouched too; a refused workshop change takes the new answers back with it."""
+    with transaction.atomic():
+        if answers is not None:
+            change_answers(registration, answers)
+        if workshops is not None:
+            change_workshops(registration, workshops)
+
+
 def _changed_rounds(wanted: dict[int, Workshop], bookings: list[Booking]) -> set[int]:
     """Rounds where the new choice differs from what the registration holds (a waitlist place to
     swap to counts as the choice made in its round)."""

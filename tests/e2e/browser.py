@@ -120,3 +120,23 @@ def overflowing(page, width: int = NARROW["width"]) -> list[str]:
         }""",
         width + 1,
     )
+
+
+def no_sideways_scroll(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def tab_to(page, element_id: str, limit: int = 200) -> None:
+    """Press Tab until the element has the focus, as someone without a mouse does."""
+    for _ in range(limit):
+        if page.evaluate("document.activeElement && document.activeElement.id") == element_id:
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached #{element_id}: {page.inner_text('main')[:500]}")
+
+
+def type_by_keyboard(page, values: dict[str, str]) -> None:
+    """Tab to each field in turn and type its value (in a select: the option's first letters)."""
+    for element_id, value in values.items():
+        tab_to(page, element_id)
+        page.keyboard.type(value)

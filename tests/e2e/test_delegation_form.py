@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from events.models import Delegation, Registration
-from tests.e2e.browser import blocking_violations, new_context
+from tests.e2e.browser import blocking_violations, new_context, no_sideways_scroll, tab_to, type_by_keyboard
 from tests.factories import amersfoort_delegation, delegation_member
 
 PHONE = {"width": 390, "height": 844}
@@ -17,25 +17,6 @@ def phone(browser, server, programme):
     context = new_context(browser, server, viewport=PHONE)
     yield context.new_page()
     context.close()
-
-
-def no_sideways_scroll(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-
-
-def tab_to(page, element_id: str, limit: int = 80) -> None:
-    """Press Tab until the element has the focus, as someone without a mouse does."""
-    for _ in range(limit):
-        if page.evaluate("document.activeElement && document.activeElement.id") == element_id:
-            return
-        page.keyboard.press("Tab")
-    raise AssertionError(f"Tab never reached #{element_id}: {page.inner_text('main')[:500]}")
-
-
-def fill_by_keyboard(page, values: dict[str, str]) -> None:
-    for element_id, value in values.items():
-        tab_to(page, element_id)
-        page.keyboard.type(value)
 
 
 COORDINATOR = {
@@ -51,7 +32,7 @@ def test_a_griffier_registers_a_delegation_with_the_keyboard_on_a_phone(phone):
     phone.goto("/aanmelden/delegatie/")
     assert no_sideways_scroll(phone)
     assert blocking_violations(phone) == []
-    fill_by_keyboard(
+    type_by_keyboard(
         phone,
         {
             **COORDINATOR,
@@ -81,7 +62,7 @@ def test_a_griffier_registers_a_delegation_with_the_keyboard_on_a_phone(phone):
 
 def test_a_bad_row_comes_back_with_its_error_in_focus_and_nothing_stored(phone):
     phone.goto("/aanmelden/delegatie/")
-    fill_by_keyboard(
+    type_by_keyboard(
         phone,
         {
             **COORDINATOR,

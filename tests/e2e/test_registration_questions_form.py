@@ -6,8 +6,9 @@ serious, and the answers are stored."""
 import pytest
 from playwright.sync_api import expect
 
-from events.models import Registration, RegistrationQuestion
-from tests.e2e.browser import blocking_violations, new_context
+from events.models import Registration
+from tests.e2e.browser import blocking_violations, new_context, tab_to
+from tests.factories import create_lunch_and_clerks_session
 
 PHONE = {"width": 390, "height": 844}
 
@@ -19,30 +20,9 @@ def phone(browser, server, programme):
     context.close()
 
 
-def focus_by_tab(page, element_id: str, limit: int = 120) -> None:
-    """Press Tab until the element has the focus, as someone without a mouse does."""
-    for _ in range(limit):
-        if page.evaluate("document.activeElement && document.activeElement.id") == element_id:
-            return
-        page.keyboard.press("Tab")
-    raise AssertionError(f"Tab never reached #{element_id}")
-
-
 def test_a_clerk_answers_the_questions_with_the_keyboard_on_a_phone(phone, event):
-    kind = RegistrationQuestion.Kind
-    lunch = RegistrationQuestion.objects.create(
-        event=event, text="Blijft u lunchen?", kind=kind.YES_NO, required=True, position=1
-    )
-    session = RegistrationQuestion.objects.create(
-        event=event,
-        text="Welk griffiersoverleg?",
-        kind=kind.CHOICE,
-        required=True,
-        roles=["griffier"],
-        position=2,
-    )
-    session.options.create(label="Ochtend", position=1)
-    session.options.create(label="Middag", position=2)
+    questions = create_lunch_and_clerks_session(event)
+    lunch, session = questions["lunch"], questions["session"]
 
     phone.goto("/aanmelden/")
     clerks_only = phone.locator(".question[data-roles='griffier']")
@@ -52,23 +32,23 @@ def test_a_clerk_answers_the_questions_with_the_keyboard_on_a_phone(phone, event
         "id_email": "griet@amersfoort.example",
         "id_role": "Raadslid",
     }.items():
-        focus_by_tab(phone, element_id)
+        tab_to(phone, element_id)
         phone.keyboard.type(value)
     expect(clerks_only).to_be_hidden()
     for _ in range(4):  # past Commissielid, Wethouder, Burgemeester to Griffier
         phone.keyboard.press("ArrowDown")
     assert phone.locator("#id_role").input_value() == "griffier"
     expect(clerks_only).to_be_visible()
-    focus_by_tab(phone, "id_municipality")
+    tab_to(phone, "id_municipality")
     phone.keyboard.type("Amersfoort")
 
-    focus_by_tab(phone, f"id_answers.{lunch.pk}_0")
+    tab_to(phone, f"id_answers.{lunch.pk}_0")
     phone.keyboard.press("Space")  # yes
-    focus_by_tab(phone, f"id_answers.{session.pk}_0")
+    tab_to(phone, f"id_answers.{session.pk}_0")
     phone.keyboard.press("ArrowDown")  # the second option, chosen as the focus moves
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert blocking_violations(phone) == []
-    focus_by_tab(phone, "id_privacy")
+    tab_to(phone, "id_privacy")
     phone.keyboard.press("Space")
     phone.keyboard.press("Enter")
 

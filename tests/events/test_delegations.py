@@ -14,7 +14,7 @@ from django.utils import timezone
 from events import backup, services
 from events.models import Booking, Delegation, OutboundEmail, Registration
 from tests.concurrency import race
-from tests.factories import registration_payload
+from tests.factories import DELEGATION_PAGE_POST, registration_payload
 from tests.support import post_json, requires_postgres, trail
 
 # Mails go out when their change commits: these tests commit for real.
@@ -295,13 +295,7 @@ def test_two_delegations_for_the_last_seats_one_gets_in_whole(api, event, progra
 
 
 PAGE_POST = {
-    "first_name": "Griet",
-    "last_name": "Griffier",
-    "email": "griffie@amersfoort.example",
-    "role": "griffier",
-    "municipality": "GM0307",
-    "privacy": "on",
-    "rows": "5",
+    **DELEGATION_PAGE_POST,
     "members-0-first_name": "Raad",
     "members-0-last_name": "Lid",
     "members-0-email": "raadslid@amersfoort.example",

@@ -16,8 +16,10 @@ function apply(workshop) {
         seats.className = "seats full";
         element.classList.add("cancelled");
       } else {
-        seats.textContent = left ? seatText(left) : texts.full;
-        seats.className = `seats ${left ? "free" : "full"}`;
+        // A seat held back for the code the form was opened with stays the attendee's to take.
+        const held = !left && "heldForCode" in seats.dataset;
+        seats.textContent = left ? seatText(left) : held ? texts.held : texts.full;
+        seats.className = `seats ${left || held ? "free" : "full"}`;
       }
     }
     const room = element.querySelector("[data-room]");
