@@ -249,6 +249,15 @@ def intakes_of_municipality(event_id: int, municipality_id: int) -> list[Intake]
     )
 
 
+def intakes_of(registration: Registration) -> list[Intake]:
+    """The booked intakes the attendee gives (as adviser) or booked."""
+    return list(
+        Intake.objects.involving(registration)
+        .filter(state=Intake.State.BOOKED)
+        .select_related("slot", "adviser", "municipality")
+    )
+
+
 def intakes_given(adviser: Registration) -> list[Intake]:
     return list(
         Intake.objects.filter(adviser=adviser, state=Intake.State.BOOKED).select_related(

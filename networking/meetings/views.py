@@ -14,7 +14,7 @@ from events.selectors import registration_for_token
 from events.times import clock
 from networking.errors import MeetingError
 from networking.meetings import selectors, services
-from networking.models import Meeting
+from networking.models import Intake, Meeting
 
 # Seconds before a meeting's start from which its page shows the reminder.
 REMINDER_SECONDS = 10 * 60
@@ -38,19 +38,38 @@ def _meetings_url(token: str, flag: str) -> str:
     return reverse("networking:meetings", args=[token]) + f"?klaar={flag}"
 
 
-def _reminders(registration: Registration, accepted: list[Meeting]) -> list[dict]:
-    """What the page's timer shows 10 minutes before each agreed meeting (networking/meetings.js)."""
-    return [
-        {
-            "starts_at": meeting.slot.starts_at.isoformat(),
-            "text": _("In a few minutes: your meeting with %(name)s at %(table)s, at %(time)s.")
+def _reminders(registration: Registration, accepted: list[Meeting], intakes: list[Intake]) -> list[dict]:
+    """What the page's timer shows 10 minutes before each agreed meeting and booked intake
+    (networking/meetings.js). The start goes with its UTC offset, so the browser's own time zone
+    does not matter; the time in the text is the edition's (Europe/Amsterdam)."""
+    meetings = [
+        (
+            meeting.slot.starts_at,
+            _("In a few minutes: your meeting with %(name)s at %(table)s, at %(time)s.")
             % {
                 "name": meeting.other(registration).full_name,
                 "table": meeting.table,
                 "time": clock(meeting.slot.starts_at),
             },
-        }
+        )
         for meeting in accepted
+    ]
+    intake_texts = [
+        (
+            intake.slot.starts_at,
+            _("In a few minutes: your intake with %(name)s, at %(time)s.")
+            % {
+                "name": intake.municipality.name
+                if intake.adviser_id == registration.pk
+                else intake.adviser.full_name,
+                "time": clock(intake.slot.starts_at),
+            },
+        )
+        for intake in intakes
+    ]
+    return [
+        {"starts_at": starts_at.isoformat(), "text": text}
+        for starts_at, text in sorted(meetings + intake_texts, key=lambda pair: pair[0])
     ]
 
 
@@ -71,7 +90,7 @@ def _page(request: HttpRequest, token: str, registration: Registration, *, statu
             "registration": registration,
             "token": token,
             "meetings": mine,
-            "reminders": _reminders(registration, mine.accepted),
+            "reminders": _reminders(registration, mine.accepted, selectors.intakes_of(registration)),
             "intake": selectors.intake_panel(registration.event_id, registration.municipality, registration),
             "intakes_given": selectors.intakes_given(registration)
             if selectors.is_adviser(registration)

@@ -3,6 +3,9 @@ Quick Scan or development track books an intake in a free slot of theirs (from t
 page or an attendee's meetings page); one municipality per adviser and slot; both calendars, both
 pages and the organisers' overview per adviser."""
 
+import json
+from datetime import datetime
+
 import icalendar
 import pytest
 from django.test import Client
@@ -281,3 +284,18 @@ def test_the_export_lists_intakes_and_the_erasure_removes_them_and_the_bookers_n
     assert list(Intake.objects.values_list("municipality_id", "booker_name", "booked_by_contact")) == [
         ("GM0307", ERASED_NAME, None)
     ]
+
+
+def test_the_meetings_page_reminds_both_sides_of_the_intake(event, municipalities, ria, amsterdam, slots):
+    bram = attendee(event, "Bram de Wit", municipality=municipalities["GM0363"])
+    Client().post(f"/r/{bram[1]}/gesprekken/intake/", {"adviser": ria[0].pk, "slot": slots["lunch"].pk})
+
+    for person, text in (
+        (bram, "Over een paar minuten: uw intake met Ria Vermeer, om 12:15."),
+        (ria, "Over een paar minuten: uw intake met Amsterdam, om 12:15."),
+    ):
+        page = Client().get(f"/r/{person[1]}/gesprekken/").content.decode()
+        data = page.split('id="meeting-reminders" type="application/json">')[1].split("</script>")[0]
+        assert [(datetime.fromisoformat(row["starts_at"]), row["text"]) for row in json.loads(data)] == [
+            (slots["lunch"].starts_at, text)
+        ]
