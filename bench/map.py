@@ -6,7 +6,7 @@ page, `templates/networking/_map.html`, kept live by `networking/static/networki
 1. **Data size**: the boundaries file shipped in the project (`networking/data/*.topojson`), the
    map's `<svg>` as the wall page carries it, and the whole wall page, raw and gzipped, next to
    the baseline of the same wall page without the map section.
-2. **Render time of the wall** in Debian's Chromium (headless, /usr/bin/chromium) against a real
+2. **Render time of the wall** in Debian's Chromium (headless, /usr/bin/chromium, bench.common.chromium_context) against a real
    daphne: from navigation start to the map's SVG having all its paths (a MutationObserver in the
    page, `performance.now()`), and to the first frame after that (two animation frames), per run
    (`--runs`, default 7, a new page each time). Baseline in the same run: the same wall page
@@ -36,10 +36,9 @@ import urllib.request
 from pathlib import Path
 
 from bench.client import percentile
-from bench.common import close_db
+from bench.common import chromium_context, close_db
 from bench.servers import RESULTS, Setup, daphnes, drop_database, prepare_database, setup_django
 
-CHROMIUM = Path("/usr/bin/chromium")
 BOUNDARIES = Path(__file__).resolve().parent.parent / "networking" / "data" / "gemeenten-2023.topojson"
 RUNS = 7
 SIGNUPS = 100
@@ -249,21 +248,7 @@ def main(argv: list[str] | None = None) -> None:
             ):
                 url = f"http://127.0.0.1:{servers[0].port}"
                 report["data_size"], _html = data_sizes(url)
-                browser = playwright.chromium.launch(
-                    executable_path=str(CHROMIUM),
-                    args=[
-                        "--no-sandbox",
-                        "--disable-gpu",
-                        "--disable-background-networking",
-                        "--no-first-run",
-                    ],
-                )
-                context = browser.new_context(
-                    base_url=url,
-                    viewport={"width": 1366, "height": 900},
-                    locale="nl-NL",
-                    timezone_id="Europe/Amsterdam",
-                )
+                browser, context = chromium_context(playwright, url)
                 # Warm-up, not measured: templates, the boundaries' cache, static files.
                 warm = context.new_page()
                 warm.goto(WALL, wait_until="load")
