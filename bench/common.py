@@ -110,3 +110,19 @@ def close_db() -> None:
     from django.db import connections
 
     connections.close_all()
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+def chromium_context(playwright, url: str):
+    """(browser, context): Debian's Chromium headless, a 1366×900 window on `url` as a Dutch
+    visitor has it (Amsterdam time), for the scenarios that drive a real page."""
+    browser = playwright.chromium.launch(
+        executable_path=CHROMIUM,
+        args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
+    )
+    context = browser.new_context(
+        base_url=url, viewport={"width": 1366, "height": 900}, locale="nl-NL", timezone_id="Europe/Amsterdam"
+    )
+    return browser, context

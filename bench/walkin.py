@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 from bench.client import percentile
-from bench.common import close_db
+from bench.common import chromium_context, close_db
 from bench.servers import (
     RESULTS,
     Setup,
@@ -35,7 +35,6 @@ from bench.servers import (
     setup_django,
 )
 
-CHROMIUM = Path("/usr/bin/chromium")
 CPM = 200
 RUNS = 5
 MUNICIPALITY = "Amersfoort"
@@ -161,21 +160,7 @@ def main(argv: list[str] | None = None) -> None:
                 sync_playwright() as playwright,
             ):
                 url = f"http://127.0.0.1:{servers[0].port}"
-                browser = playwright.chromium.launch(
-                    executable_path=str(CHROMIUM),
-                    args=[
-                        "--no-sandbox",
-                        "--disable-gpu",
-                        "--disable-background-networking",
-                        "--no-first-run",
-                    ],
-                )
-                context = browser.new_context(
-                    base_url=url,
-                    viewport={"width": 1366, "height": 900},
-                    locale="nl-NL",
-                    timezone_id="Europe/Amsterdam",
-                )
+                browser, context = chromium_context(playwright, url)
                 context.add_init_script(COUNT_PRINTS)
                 context.add_cookies([{"name": cookie_name, "value": cookie_value, "url": url}])
                 page = context.new_page()

@@ -11,6 +11,7 @@ from networking.meetings.services import fill_breaks_with_slots
 from networking.models import (
     Contact,
     DirectoryProfile,
+    Intake,
     Meeting,
     MeetingSlot,
     MeetingTable,
@@ -164,12 +165,14 @@ class ContactAdmin(admin.ModelAdmin):
 @admin.register(DirectoryProfile)
 class DirectoryProfileAdmin(admin.ModelAdmin):
     """Only the attendee joins the directory (their consent); organisers may correct what a profile
-    says, or take someone out of the directory, which is recorded as the attendee leaving."""
+    says, take someone out of the directory, which is recorded as the attendee leaving, or mark a
+    listed person as one of the programme's advisers, whom municipalities book for intakes."""
 
-    list_display = ["registration", "listed", "joined_at", "left_at"]
-    list_filter = ["listed", "registration__event"]
+    list_display = ["registration", "listed", "adviser", "joined_at", "left_at"]
+    list_filter = ["listed", "adviser", "registration__event"]
+    list_editable = ["adviser"]
     search_fields = ["registration__reference", "registration__last_name", "registration__first_name"]
-    fields = ["registration", "listed", "interests", "talk_about", "joined_at", "left_at"]
+    fields = ["registration", "listed", "adviser", "interests", "talk_about", "joined_at", "left_at"]
     readonly_fields = ["registration", "listed", "joined_at", "left_at"]
     actions = ["remove_from_directory"]
 
@@ -222,4 +225,18 @@ class MeetingAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Intake)
+class IntakeAdmin(admin.ModelAdmin):
+    """The advisers' intakes with municipalities: booked on the signup's page or an attendee's
+    meetings page; organisers look them up here (the dashboard shows them per adviser)."""
+
+    list_display = ["slot", "adviser", "municipality", "booker_name", "state"]
+    list_filter = ["state", "slot__event"]
+    search_fields = ["municipality__name", "adviser__last_name", "booker_name"]
+    readonly_fields = [field.name for field in Intake._meta.fields if field.name != "id"]
+
+    def has_add_permission(self, request) -> bool:
         return False

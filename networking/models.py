@@ -13,6 +13,9 @@ from events.times import clock
 
 # The offer that is the network itself: its members are shown on the wall at the stand.
 NETWORK_SLUG = "netwerk-digitale-democratie"
+# The offers whose municipalities may book an intake with one of the programme's advisers: the
+# Quick Scan and the development track (networking.meetings, Intake).
+INTAKE_OFFER_SLUGS = ("quick-scan", "ontwikkeltraject")
 
 
 class OfferQuerySet(models.QuerySet):
@@ -163,6 +166,13 @@ class DirectoryProfile(models.Model):
         _("interests"), default=list, blank=True, help_text=_("Themes (action lines).")
     )
     talk_about = models.CharField(_("I would like to talk about"), max_length=200, blank=True)
+    # Set by the organisers: one of the programme's advisers, whose meeting slots are intake slots
+    # for the municipalities with a Quick Scan or development track (Intake).
+    adviser = models.BooleanField(
+        _("adviser of the programme"),
+        default=False,
+        help_text=_("Municipalities with a Quick Scan or development track can book an intake with them."),
+    )
     joined_at = models.DateTimeField(_("joined the directory at"), null=True, blank=True, editable=False)
     left_at = models.DateTimeField(_("left the directory at"), null=True, blank=True, editable=False)
 
@@ -368,3 +378,80 @@ class Meeting(models.Model):
 
     def other(self, registration: Registration) -> Registration:
         return self.invitee if self.requester_id == registration.pk else self.requester
+
+
+class IntakeQuerySet(models.QuerySet):
+    def involving(self, registration: Registration) -> "IntakeQuerySet":
+        return self.filter(Q(adviser=registration) | Q(booked_by=registration))
+
+
+class Intake(models.Model):
+    """A municipality's intake with one of the programme's advisers, in one of the meeting slots.
+
+    Booked by one of the municipality's signup contacts (on the signup's private page) or by an
+    attendee of the municipality (on their meetings page); the municipality must hold a place for
+    a Quick Scan or development track (INTAKE_OFFER_SLUGS). An adviser sees one municipality per
+    slot: the adviser's registration row is locked while booking (as for meetings), and the
+    database holds it with the unique index."""
+
+    class State(models.TextChoices):
+        BOOKED = "booked", _("booked")
+        CANCELLED = "cancelled", _("cancelled")
+
+    slot = models.ForeignKey(
+        MeetingSlot, on_delete=models.CASCADE, related_name="intakes", verbose_name=_("meeting slot")
+    )
+    adviser = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="intakes_given", verbose_name=_("adviser")
+    )
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="intakes", verbose_name=_("municipality")
+    )
+    # Who booked it: an attendee of the municipality, or one of its signup contacts.
+    booked_by = models.ForeignKey(
+        Registration,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="intakes_booked",
+        verbose_name=_("booked by attendee"),
+    )
+    booked_by_contact = models.ForeignKey(
+        SignupContact,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="intakes_booked",
+        verbose_name=_("booked by signup contact"),
+    )
+    booker_name = models.CharField(_("booked by"), max_length=200)
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.BOOKED)
+    # The calendar entry's UID and SEQUENCE (events.ical), as for meetings.
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    sequence = models.PositiveIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(_("booked at"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True, editable=False)
+
+    objects = IntakeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["slot__starts_at", "id"]
+        verbose_name = _("intake")
+        verbose_name_plural = _("intakes")
+        constraints = [
+            models.CheckConstraint(condition=~Q(adviser=F("booked_by")), name="intake_not_with_oneself"),
+            # One municipality per adviser and slot.
+            models.UniqueConstraint(
+                fields=["slot", "adviser"], condition=Q(state="booked"), name="intake_one_per_adviser_slot"
+            ),
+            # One intake per municipality and adviser at a time (to move it: cancel, book again).
+            models.UniqueConstraint(
+                fields=["adviser", "municipality"],
+                condition=Q(state="booked"),
+                name="intake_once_per_municipality",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality} ↔ {self.adviser} ({self.state})"

@@ -1,6 +1,6 @@
 """Networking data in the per-person export, the erasure and the retention purge (see
 events.signals): the directory profile with its consent record, the connect code, contacts and 1:1
-meetings between attendees, and municipality signup contacts.
+meetings between attendees, advisers' intakes, and municipality signup contacts.
 
 Signup contacts are people too, but they have no registration: they are found by their e-mail
 address within the event (the private link that asks for them was sent to that address). The
@@ -15,7 +15,15 @@ from events.selectors import email_out
 from events.services import ERASED_NAME, scrub_history
 from events.signals import event_purged, personal_data_requested, registration_erased
 from events.times import iso
-from networking.models import ConnectCode, Contact, DirectoryProfile, Meeting, Signup, SignupContact
+from networking.models import (
+    ConnectCode,
+    Contact,
+    DirectoryProfile,
+    Intake,
+    Meeting,
+    Signup,
+    SignupContact,
+)
 from networking.selectors import directory_profile
 
 # The networking e-mails go to signup contacts, who have no registration to link them to.
@@ -124,6 +132,19 @@ def personal_data(sender, registration, **kwargs) -> dict:
             .select_related("slot", "table", "requester", "invitee")
             .order_by("created_at", "pk")
         ],
+        "intakes": [
+            {
+                "adviser": intake.adviser.full_name,
+                "municipality": intake.municipality.name,
+                "booked_by": intake.booker_name,
+                "you_are_the_adviser": intake.adviser_id == registration.pk,
+                "state": intake.state,
+                "starts_at": iso(intake.slot.starts_at),
+            }
+            for intake in Intake.objects.involving(registration)
+            .select_related("slot", "adviser", "municipality")
+            .order_by("created_at", "pk")
+        ],
         "municipality_signups": [
             {
                 "municipality": contact.signup.municipality.name,
@@ -172,6 +193,8 @@ def _remove_signup_contacts(contacts: list[SignupContact]) -> dict:
         replacements,
         erased_fields=[contact.trail_key for contact in contacts],
     )
+    # The municipality's intakes they booked stay (the adviser's appointments); their name goes.
+    Intake.objects.filter(booked_by_contact__in=contacts).update(booker_name=ERASED_NAME)
     removed = SignupContact.objects.filter(pk__in=[contact.pk for contact in contacts]).delete()[0]
     return {"signup_contacts": removed, "emails": emails}
 
@@ -187,10 +210,13 @@ def erase(sender, registration, email: str, **kwargs) -> dict:
     contacts = Contact.objects.involving(registration).delete()[0]
     # Both sides' calendars drop a meeting that is gone; its messages are the two people's words.
     meetings = Meeting.objects.involving(registration).delete()[0]
+    # Likewise the intakes they gave as adviser or booked for their municipality.
+    intakes = Intake.objects.involving(registration).delete()[0]
     return {
         "connect_codes": connect_codes,
         "contacts": contacts,
         "meetings": meetings,
+        "intakes": intakes,
         **_remove_signup_contacts(list(_found_by_address(registration, email))),
     }
 

@@ -163,9 +163,23 @@ class MeetingTableStatsOut(Schema):
     accepted: int
 
 
-class MeetingStatsOut(Schema):
-    """1:1 meetings at the numbered tables: how many were agreed, per slot and per table."""
+class IntakeStatsOut(Schema):
+    starts_at: datetime
+    ends_at: datetime
+    municipality: str
 
+
+class AdviserStatsOut(Schema):
+    adviser: str = Field(description="The adviser's name.")
+    booked: int = Field(description="Intakes booked with this adviser.")
+    intakes: list[IntakeStatsOut] = Field(description="The booked intakes, in time order.")
+
+
+class MeetingStatsOut(Schema):
+    """1:1 meetings at the numbered tables: how many were agreed, per slot and per table; and the
+    advisers' intakes with municipalities, per adviser."""
+
+    intakes: list[AdviserStatsOut]
     accepted: int
     cancelled: int
     tables: int

@@ -16,6 +16,12 @@ urlpatterns = [
         views.accept_signup_contact,
         name="accept_signup_contact",
     ),
+    path("netwerk/aanmelding/<slug:token>/intake/", views.book_signup_intake, name="book_signup_intake"),
+    path(
+        "netwerk/aanmelding/<slug:token>/intake/<int:intake_id>/annuleren/",
+        views.cancel_signup_intake,
+        name="cancel_signup_intake",
+    ),
     path(
         "netwerk/aanmelding/<slug:token>/afmelden/<slug:slug>/", views.withdraw_signup, name="withdraw_signup"
     ),
@@ -34,6 +40,12 @@ urlpatterns = [
         "r/<slug:token>/contacten/<int:contact_id>/verwijderen/", views.remove_contact, name="remove_contact"
     ),
     path("r/<slug:token>/gesprekken/", meeting_views.meetings, name="meetings"),
+    path("r/<slug:token>/gesprekken/intake/", meeting_views.book_intake, name="book_intake"),
+    path(
+        "r/<slug:token>/gesprekken/intake/<int:intake_id>/annuleren/",
+        meeting_views.cancel_intake,
+        name="cancel_intake",
+    ),
     path(
         "r/<slug:token>/gesprekken/aanvragen/<int:registration_id>/",
         meeting_views.request_meeting,

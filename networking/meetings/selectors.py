@@ -1,4 +1,5 @@
-"""Read queries of 1:1 meetings: who is free when, an attendee's meetings, the organisers' counts."""
+"""Read queries of 1:1 meetings and advisers' intakes: who is free when, an attendee's meetings, the
+organisers' counts."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -6,15 +7,23 @@ from datetime import datetime
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from events.models import Booking, Event, Registration, Round
-from networking.models import DirectoryProfile, Meeting, MeetingSlot, MeetingTable
+from events.models import Booking, Event, Municipality, Registration, Round
+from networking.models import (
+    INTAKE_OFFER_SLUGS,
+    DirectoryProfile,
+    Intake,
+    Meeting,
+    MeetingSlot,
+    MeetingTable,
+    Signup,
+)
 
 Period = tuple[datetime, datetime]
 
 
 def busy_periods(registration: Registration, *, except_meeting: int | None = None) -> list[Period]:
     """When the attendee is taken: the plenary rounds, the rounds of the workshops they have a
-    seat in, and their accepted meetings."""
+    seat in, their accepted meetings and their booked intakes (as adviser or as booker)."""
     rounds = Round.objects.filter(event_id=registration.event_id).filter(
         Q(kind=Round.Kind.PLENARY)
         | Q(
@@ -29,7 +38,10 @@ def busy_periods(registration: Registration, *, except_meeting: int | None = Non
         .exclude(pk=except_meeting)
         .select_related("slot")
     )
-    return [(r.starts_at, r.ends_at) for r in rounds] + [(m.slot.starts_at, m.slot.ends_at) for m in meetings]
+    intakes = Intake.objects.involving(registration).filter(state=Intake.State.BOOKED).select_related("slot")
+    return [(r.starts_at, r.ends_at) for r in rounds] + [
+        (row.slot.starts_at, row.slot.ends_at) for row in [*meetings, *intakes]
+    ]
 
 
 def overlaps(slot: MeetingSlot, periods: list[Period]) -> bool:
@@ -109,6 +121,7 @@ def meeting_counts(event: Event) -> dict:
     )
     table_count = len(tables)
     return {
+        "intakes": intake_counts(event),
         "accepted": sum(slot.accepted for slot in slots),
         "cancelled": Meeting.objects.filter(slot__event=event, state=Meeting.State.CANCELLED).count(),
         "tables": table_count,
@@ -145,3 +158,134 @@ def listed_person(viewer: Registration, registration_id: int) -> Registration | 
         .exclude(pk=viewer.pk)
         .first()
     )
+
+
+# Advisers' intakes.
+
+
+def advisers(event_id: int) -> list[Registration]:
+    """The programme's advisers of the edition: attending, listed in the directory, marked by the
+    organisers."""
+    return list(
+        Registration.objects.filter(
+            event_id=event_id,
+            status=Registration.Status.CONFIRMED,
+            erased_at__isnull=True,
+            directory_profile__listed=True,
+            directory_profile__adviser=True,
+        ).order_by("last_name", "first_name", "pk")
+    )
+
+
+def is_adviser(registration: Registration) -> bool:
+    return DirectoryProfile.objects.filter(registration=registration, listed=True, adviser=True).exists()
+
+
+def may_book_intake(event_id: int, municipality_id: int | None) -> bool:
+    """The municipality holds a place for the Quick Scan or a development track."""
+    return (
+        municipality_id is not None
+        and Signup.objects.filter(
+            offer__event_id=event_id,
+            offer__slug__in=INTAKE_OFFER_SLUGS,
+            municipality_id=municipality_id,
+            status=Signup.Status.ACCEPTED,
+        ).exists()
+    )
+
+
+def free_intake_slots(
+    adviser: Registration, booker: Registration | None = None, *, exclude: int | None = None
+) -> list[MeetingSlot]:
+    """The slots still to come in which the adviser (and the booking attendee, if any) is free."""
+    busy = busy_periods(adviser) + (busy_periods(booker) if booker is not None else [])
+    slots = MeetingSlot.objects.filter(event_id=adviser.event_id, starts_at__gt=timezone.now()).exclude(
+        pk=exclude
+    )
+    return [slot for slot in slots.order_by("starts_at", "id") if not overlaps(slot, busy)]
+
+
+@dataclass
+class AdviserOffer:
+    adviser: Registration
+    slots: list[MeetingSlot]
+
+
+def intake_offers(event_id: int, municipality: Municipality, booker: Registration | None = None) -> list:
+    """Per adviser the free slots, for a municipality that has no intake with them yet."""
+    booked = set(
+        Intake.objects.filter(municipality=municipality, state=Intake.State.BOOKED).values_list(
+            "adviser_id", flat=True
+        )
+    )
+    return [
+        AdviserOffer(adviser, free_intake_slots(adviser, booker))
+        for adviser in advisers(event_id)
+        if adviser.pk not in booked and adviser.pk != getattr(booker, "pk", None)
+    ]
+
+
+def intake_panel(
+    event_id: int, municipality: Municipality | None, booker: Registration | None = None
+) -> dict:
+    """What a page shows a municipality's booker: its booked intakes and, per adviser, the free
+    slots (`may_book` False: the municipality has no Quick Scan or track, the panel says so)."""
+    if municipality is None:
+        return {"may_book": False, "intakes": [], "offers": []}
+    may_book = may_book_intake(event_id, municipality.pk)
+    return {
+        "may_book": may_book,
+        "municipality": municipality,
+        "intakes": intakes_of_municipality(event_id, municipality.pk),
+        "offers": intake_offers(event_id, municipality, booker) if may_book else [],
+    }
+
+
+def intakes_of_municipality(event_id: int, municipality_id: int) -> list[Intake]:
+    return list(
+        Intake.objects.filter(
+            slot__event_id=event_id, municipality_id=municipality_id, state=Intake.State.BOOKED
+        ).select_related("slot", "adviser")
+    )
+
+
+def intakes_of(registration: Registration) -> list[Intake]:
+    """The booked intakes the attendee gives (as adviser) or booked."""
+    return list(
+        Intake.objects.involving(registration)
+        .filter(state=Intake.State.BOOKED)
+        .select_related("slot", "adviser", "municipality")
+    )
+
+
+def intakes_given(adviser: Registration) -> list[Intake]:
+    return list(
+        Intake.objects.filter(adviser=adviser, state=Intake.State.BOOKED).select_related(
+            "slot", "municipality"
+        )
+    )
+
+
+def intake_counts(event: Event) -> list[dict]:
+    """The organisers' view of the intakes, per adviser: the booked ones in time order."""
+    intakes = Intake.objects.filter(slot__event=event, state=Intake.State.BOOKED).select_related(
+        "slot", "municipality"
+    )
+    per_adviser: dict[int, list[Intake]] = {}
+    for intake in intakes.order_by("slot__starts_at", "id"):
+        per_adviser.setdefault(intake.adviser_id, []).append(intake)
+    return [
+        {
+            "adviser": adviser.full_name,
+            "booked": len(per_adviser.get(adviser.pk, [])),
+            "intakes": [
+                {
+                    "starts_at": timezone.localtime(intake.slot.starts_at).isoformat(),
+                    "ends_at": timezone.localtime(intake.slot.ends_at).isoformat(),
+                    "municipality": intake.municipality.name,
+                }
+                for intake in per_adviser.get(adviser.pk, [])
+            ],
+        }
+        for adviser in advisers(event.pk)
+    ]

@@ -8,15 +8,16 @@ both people's registrations in id order (one accepted meeting per person at a ti
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from events import outbox
-from events.models import Event, Registration, Round
+from events.models import Event, Municipality, Registration, Round
 from networking import live
 from networking.errors import MeetingError
 from networking.meetings import selectors
-from networking.models import Meeting, MeetingSlot
+from networking.models import Intake, Meeting, MeetingSlot, SignupContact
 
 EMAIL_KIND = "networking_meeting"
 
@@ -202,6 +203,112 @@ def cancel_meeting(*, registration: Registration, meeting_id: int, message: str 
         other = meeting.other(registration)
         _notify(meeting, "cancelled", *((other, registration) if was_accepted else (other,)))
     return meeting
+
+
+# Advisers' intakes. Locks: the adviser's registration (and the booking attendee's, in id order) —
+# the same rows an acceptance of a meeting with them locks, so an intake and a meeting never both
+# take the adviser's slot.
+
+
+def _intake_changed(event_id: int) -> None:
+    transaction.on_commit(lambda: live.publish_meetings(event_id))
+
+
+def book_intake(
+    *,
+    municipality: Municipality | None,
+    adviser_id: int,
+    slot_id: int,
+    registration: Registration | None = None,
+    contact: SignupContact | None = None,
+) -> Intake:
+    """An intake for the municipality with an adviser in a slot in which the adviser (and the
+    booking attendee) is free. Booked by an attendee of the municipality (`registration`) or by one
+    of its admitted signup contacts (`contact`). Only for municipalities with a place for the Quick
+    Scan or a development track. The slot taken meanwhile: `intake_taken`, with the adviser's other
+    free slots (`alternatives`)."""
+    booker = registration
+    if booker is not None and not booker.is_confirmed:
+        raise MeetingError("not_registered", _("Your registration has been cancelled."), status=409)
+    if contact is not None and not contact.admitted:
+        raise MeetingError("not_admitted", _("You are not yet accepted as a contact."), status=403)
+    event_id = booker.event_id if booker is not None else contact.signup.offer.event_id
+    if municipality is None or not selectors.may_book_intake(event_id, municipality.pk):
+        raise MeetingError(
+            "not_eligible",
+            _("Intakes with an adviser are for municipalities with a Quick Scan or development track."),
+            status=403,
+        )
+    adviser = next((row for row in selectors.advisers(event_id) if row.pk == adviser_id), None)
+    if adviser is None:
+        raise MeetingError("unknown_adviser", _("This adviser does not exist."), field="adviser", status=404)
+    if booker is not None and booker.pk == adviser.pk:
+        raise MeetingError("own_intake", _("You cannot book an intake with yourself."), status=422)
+    slot = _slot(adviser, slot_id)
+    with transaction.atomic():
+        _lock_people(adviser.pk, *([booker.pk] if booker is not None else []))
+        if Intake.objects.filter(
+            adviser=adviser, municipality=municipality, state=Intake.State.BOOKED
+        ).exists():
+            raise MeetingError(
+                "intake_booked",
+                _("%(municipality)s already has an intake with %(name)s.")
+                % {"municipality": municipality.name, "name": adviser.full_name},
+                status=422,
+            )
+        if booker is not None and selectors.overlaps(slot, selectors.busy_periods(booker)):
+            raise MeetingError(
+                "busy", _("You already have something else at this time."), field="slot", status=422
+            )
+        if selectors.overlaps(slot, selectors.busy_periods(adviser)):
+            raise MeetingError(
+                "intake_taken",
+                _("%(name)s is no longer free at this time. Choose another time.")
+                % {"name": adviser.full_name},
+                field="slot",
+                status=422,
+                alternatives=selectors.free_intake_slots(adviser, booker, exclude=slot.pk),
+            )
+        intake = Intake.objects.create(
+            slot=slot,
+            adviser=adviser,
+            municipality=municipality,
+            booked_by=booker,
+            booked_by_contact=contact,
+            booker_name=booker.full_name if booker is not None else contact.name,
+        )
+        _intake_changed(event_id)
+    return intake
+
+
+def cancel_intake(
+    *,
+    intake_id: int,
+    registration: Registration | None = None,
+    municipality: Municipality | None = None,
+) -> Intake:
+    """Call off a booked intake: the adviser (`registration`), or the municipality (`municipality`:
+    any of its attendees or admitted signup contacts). The slot is free again; the calendars get
+    the cancellation."""
+    with transaction.atomic():
+        allowed = Q(pk__in=[])
+        if registration is not None:
+            allowed |= Q(adviser=registration)
+        if municipality is not None:
+            allowed |= Q(municipality=municipality)
+        intake = (
+            Intake.objects.select_for_update()
+            .filter(allowed, pk=intake_id, state=Intake.State.BOOKED)
+            .first()
+        )
+        if intake is None:
+            raise MeetingError("unknown_intake", _("This intake does not exist (any more)."), status=404)
+        intake.state = Intake.State.CANCELLED
+        intake.cancelled_at = timezone.now()
+        intake.sequence += 1
+        intake.save(update_fields=["state", "cancelled_at", "sequence", "updated_at"])
+        _intake_changed(intake.slot.event_id)
+    return intake
 
 
 def breaks(event: Event) -> list[tuple]:

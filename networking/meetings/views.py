@@ -14,7 +14,7 @@ from events.selectors import registration_for_token
 from events.times import clock
 from networking.errors import MeetingError
 from networking.meetings import selectors, services
-from networking.models import Meeting
+from networking.models import Intake, Meeting
 
 # Seconds before a meeting's start from which its page shows the reminder.
 REMINDER_SECONDS = 10 * 60
@@ -25,6 +25,11 @@ class MeetingForm(forms.Form):
     message = forms.CharField(max_length=max_length(Meeting, "message"), required=False, strip=True)
 
 
+class IntakeForm(forms.Form):
+    adviser = forms.IntegerField(min_value=1, max_value=2**31 - 1)
+    slot = forms.IntegerField(min_value=1, max_value=2**31 - 1)
+
+
 class CancelForm(forms.Form):
     message = forms.CharField(max_length=max_length(Meeting, "cancel_message"), required=False, strip=True)
 
@@ -33,19 +38,38 @@ def _meetings_url(token: str, flag: str) -> str:
     return reverse("networking:meetings", args=[token]) + f"?klaar={flag}"
 
 
-def _reminders(registration: Registration, accepted: list[Meeting]) -> list[dict]:
-    """What the page's timer shows 10 minutes before each agreed meeting (networking/meetings.js)."""
-    return [
-        {
-            "starts_at": meeting.slot.starts_at.isoformat(),
-            "text": _("In a few minutes: your meeting with %(name)s at %(table)s, at %(time)s.")
+def _reminders(registration: Registration, accepted: list[Meeting], intakes: list[Intake]) -> list[dict]:
+    """What the page's timer shows 10 minutes before each agreed meeting and booked intake
+    (networking/meetings.js). The start goes with its UTC offset, so the browser's own time zone
+    does not matter; the time in the text is the edition's (Europe/Amsterdam)."""
+    meetings = [
+        (
+            meeting.slot.starts_at,
+            _("In a few minutes: your meeting with %(name)s at %(table)s, at %(time)s.")
             % {
                 "name": meeting.other(registration).full_name,
                 "table": meeting.table,
                 "time": clock(meeting.slot.starts_at),
             },
-        }
+        )
         for meeting in accepted
+    ]
+    intake_texts = [
+        (
+            intake.slot.starts_at,
+            _("In a few minutes: your intake with %(name)s, at %(time)s.")
+            % {
+                "name": intake.municipality.name
+                if intake.adviser_id == registration.pk
+                else intake.adviser.full_name,
+                "time": clock(intake.slot.starts_at),
+            },
+        )
+        for intake in intakes
+    ]
+    return [
+        {"starts_at": starts_at.isoformat(), "text": text}
+        for starts_at, text in sorted(meetings + intake_texts, key=lambda pair: pair[0])
     ]
 
 
@@ -53,6 +77,9 @@ def _page(request: HttpRequest, token: str, registration: Registration, *, statu
     if not registration.is_confirmed:
         raise Http404("cancelled")
     mine = selectors.meetings_of(registration)
+    error = extra.get("error")
+    # The adviser's other free times, when the one chosen for an intake was taken meanwhile.
+    intake_alternatives = error.alternatives if error is not None and error.code == "intake_taken" else []
     for meeting in mine.incoming:
         meeting.alternatives = selectors.free_slots(registration, meeting.requester, exclude=meeting.slot_id)
     return render(
@@ -63,8 +90,13 @@ def _page(request: HttpRequest, token: str, registration: Registration, *, statu
             "registration": registration,
             "token": token,
             "meetings": mine,
-            "reminders": _reminders(registration, mine.accepted),
+            "reminders": _reminders(registration, mine.accepted, selectors.intakes_of(registration)),
+            "intake": selectors.intake_panel(registration.event_id, registration.municipality, registration),
+            "intakes_given": selectors.intakes_given(registration)
+            if selectors.is_adviser(registration)
+            else None,
             "reminder_seconds": REMINDER_SECONDS,
+            "intake_alternatives": intake_alternatives,
             "flag": request.GET.get("klaar", ""),
             **extra,
         },
@@ -170,4 +202,42 @@ def cancel_meeting(request: HttpRequest, token: str, meeting_id: int) -> HttpRes
     message = form.cleaned_data["message"] if form.is_valid() else ""
     return _answer(
         request, token, services.cancel_meeting, "geannuleerd", meeting_id=meeting_id, message=message
+    )
+
+
+def invalid_intake_form() -> MeetingError:
+    return MeetingError("invalid", _("Choose an adviser and a time."), status=422)
+
+
+@require_POST
+def book_intake(request: HttpRequest, token: str) -> HttpResponse:
+    """An attendee books an intake with an adviser for their municipality."""
+    registration = registration_for_token(token)
+    form = IntakeForm(request.POST)
+    if not form.is_valid():
+        return _page(request, token, registration, status=422, error=invalid_intake_form())
+    municipality = registration.municipality
+    return _answer(
+        request,
+        token,
+        lambda registration, **values: services.book_intake(
+            municipality=municipality, registration=registration, **values
+        ),
+        "intake",
+        adviser_id=form.cleaned_data["adviser"],
+        slot_id=form.cleaned_data["slot"],
+    )
+
+
+@require_POST
+def cancel_intake(request: HttpRequest, token: str, intake_id: int) -> HttpResponse:
+    """The adviser, or an attendee of the municipality, calls the intake off."""
+    return _answer(
+        request,
+        token,
+        lambda registration, **values: services.cancel_intake(
+            registration=registration, municipality=registration.municipality, **values
+        ),
+        "geannuleerd",
+        intake_id=intake_id,
     )

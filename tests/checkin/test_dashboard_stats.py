@@ -217,8 +217,9 @@ def test_snapshot_costs_the_same_number_of_queries_for_many_rows(
     # 19 grouped queries, whatever the number of people, workshops, devices or offers (3 of them for
     # the map of the network: check-ins, signups, municipalities); one for the outbox, one for
     # disabled webhooks, one for the scheduled mails with their counts, one for the seats held back
-    # for invitation codes, three for the 1:1 meetings (per slot, per table, cancelled).
-    with django_assert_max_num_queries(25):
+    # for invitation codes, three for the 1:1 meetings (per slot, per table, cancelled), two for the
+    # advisers' intakes (the advisers, their booked intakes).
+    with django_assert_max_num_queries(27):
         snapshot = dashboard_snapshot(event)
 
     assert (snapshot["stats"]["checked_in"], len(snapshot["recent_scans"])) == (30, 20)

@@ -151,6 +151,7 @@ def test_erasure_removes_each_kind_of_data(day):
         "connect_codes": 1,
         "contacts": 3,
         "meetings": 0,  # tests/networking/test_meetings.py erases one
+        "intakes": 0,  # tests/networking/test_intakes.py erases one
         "signup_contacts": 1,
     }
 

@@ -28,6 +28,18 @@ function render(meetings) {
   root.querySelector("#meeting-table-rows").replaceChildren(
     ...meetings.per_table.map((table) => row(table.number, table.area, table.accepted)),
   );
+  // Left as the page drew it ("no advisers yet") while there are none.
+  if (meetings.intakes.length) {
+    root.querySelector("#intake-adviser-rows").replaceChildren(
+      ...meetings.intakes.map((adviser) =>
+        row(
+          adviser.adviser,
+          adviser.booked,
+          adviser.intakes.map((intake) => `${clock(intake.starts_at)} ${intake.municipality}`).join("; "),
+        ),
+      ),
+    );
+  }
 }
 
 if (root) {
