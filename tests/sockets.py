@@ -1,6 +1,11 @@
 """Running our sync services from async socket tests, one change's live events at a time."""
 
+import asyncio
+import json
+
+from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
 
 from events import live
 
@@ -19,3 +24,25 @@ def in_thread(function):
         return result
 
     return run_and_send
+
+
+class Heard:
+    """What a group of the channel layer hears, as a dashboard's socket would: join it first, then
+    `messages()` drains what arrived so far (the decoded JSON of each live event)."""
+
+    def __init__(self, group: str):
+        self.layer = get_channel_layer()
+        self.channel = async_to_sync(self.layer.new_channel)()
+        async_to_sync(self.layer.group_add)(group, self.channel)
+
+    def messages(self) -> list[dict]:
+        async def drain() -> list[dict]:
+            heard = []
+            while True:
+                try:
+                    event = await asyncio.wait_for(self.layer.receive(self.channel), 0.2)
+                except TimeoutError:
+                    return heard
+                heard.append(json.loads(event["text"]))
+
+        return async_to_sync(drain)()
