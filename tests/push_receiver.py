@@ -117,17 +117,17 @@ class PushService:
                 try:
                     if service.delay:
                         time.sleep(service.delay)
-                    self.receive()
-                finally:
+                    status = self.receive()
+                finally:  # counted off before it answers: the sender's next push may follow at once
                     with service.lock:
                         service.at_once -= 1
+                self.answer(status)
 
-            def receive(self):
+            def receive(self) -> int:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 browser = service.browsers.get(self.path)
                 if browser is None:
-                    self.answer(404)
-                    return
+                    return 404
                 try:
                     verify_vapid(self.headers["Authorization"], browser.endpoint)
                     if self.headers["Content-Encoding"] != "aes128gcm":
@@ -141,13 +141,12 @@ class PushService:
                 except (ValueError, KeyError, TypeError):
                     with service.lock:
                         service.refused += 1
-                    self.answer(400)
-                    return
+                    return 400
                 if browser.status < 300:
                     with service.lock:
                         browser.received.append(json.loads(plain))
                         browser.ttls.append(int(self.headers["TTL"]))
-                self.answer(browser.status)
+                return browser.status
 
             def answer(self, status: int):
                 self.send_response(status)
