@@ -62,7 +62,6 @@ def test_plan_and_cancel_the_reminder_by_keyboard(
             "(td) => getComputedStyle(td, '::before').content"
         ) == ('"Moment: "' if phone else "none")
         page.screenshot(path=str(tmp_path / f"scheduled-{viewport['width']}.png"), full_page=True)
-        page.screenshot(path=f"/tmp/finish16-scheduled-{viewport['width']}.png", full_page=True)
         assert blocking_violations(page) == []
 
         row.get_by_role("button", name="Annuleren").focus()

@@ -46,10 +46,9 @@ def test_planning_and_cancelling_publish_the_planned_count_after_commit(
 
 def test_a_plan_rolled_back_publishes_nothing(event, django_capture_on_commit_callbacks):
     heard = Heard(live.dashboard(event.pk))
-    with django_capture_on_commit_callbacks(execute=True):
-        with transaction.atomic():
-            scheduling.plan(event, send_at=at(12, days=-5))
-            transaction.set_rollback(True)
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        scheduling.plan(event, send_at=at(12, days=-5))
+        transaction.set_rollback(True)
     assert counts(heard) == []
 
 
