@@ -26,9 +26,9 @@ import time
 from io import StringIO
 from pathlib import Path
 
-from bench.common import close_db, keep_result, register_attendees
-from bench.runner import guarded, load_average
-from bench.servers import Setup, drop_database, postgres_available, prepare_database, setup_django
+from bench.common import close_db, register_attendees
+from bench.runner import guarded, standalone
+from bench.servers import Setup, postgres_available
 
 PHONES = 700
 DELAY = 0.05
@@ -144,16 +144,9 @@ def main(argv: list[str] | None = None) -> None:
         setup = Setup(
             database="postgres" if postgres_available() else "sqlite", processes=1, workdir=Path(workdir)
         )
-        report: dict = {"database": setup.database, "load_average_before": load_average()}
-        report.update(prepare_database(setup))
-        setup_django(setup)
-        try:
-            report["push"] = guarded(lambda: pushes(args.phones, args.delay, workers))
-        finally:
-            close_db()
-            drop_database(setup)
-    report["load_average_after"] = load_average()
-    keep_result("push.json", report)
+        standalone(
+            setup, "push.json", lambda: {"push": guarded(lambda: pushes(args.phones, args.delay, workers))}
+        )
 
 
 if __name__ == "__main__":

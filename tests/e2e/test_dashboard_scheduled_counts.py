@@ -19,9 +19,13 @@ def test_planning_and_cancelling_move_the_counts_of_an_open_dashboard(
     try:
         log_in(context, server, staff_user)
         dashboard = context.new_page()
+        errors = []
+        dashboard.on("pageerror", lambda error: errors.append(str(error)))
         dashboard.goto("/dashboard/")
         expect(dashboard.locator("#live-status")).to_have_attribute("data-state", "online")
         counts = dashboard.locator("#scheduled-mails")
+        # The meetings section follows the same socket the same way (events/live-socket.js followSection).
+        expect(dashboard.locator('[data-meetings-socket] [data-field="accepted"]')).to_have_text("0")
         expect(counts.locator('[data-scheduled-field="planned"]')).to_have_text("0")
         expect(counts.locator("[data-scheduled-next]")).to_be_hidden()
         dashboard.evaluate("window.notReloaded = true")
@@ -46,5 +50,6 @@ def test_planning_and_cancelling_move_the_counts_of_an_open_dashboard(
         expect(counts.locator('[data-scheduled-field="planned"]')).to_have_text("0")
         expect(counts.locator("[data-scheduled-next]")).to_be_hidden()
         assert dashboard.evaluate("window.notReloaded") is True
+        assert errors == []
     finally:
         context.close()

@@ -1,7 +1,7 @@
 // The scheduled mails on the organisers' dashboard (events/messaging/_dashboard_scheduled.html):
 // it hears the dashboard's own socket, reading the snapshot's `stats.scheduled_mails` and the
 // `scheduled_mails` events (a mail planned, cancelled or sent, a recipient's mail sent or failed).
-import { followLive } from "./live-socket.js";
+import { followSection } from "./live-socket.js";
 import { dayAndClock } from "./times.js";
 
 const root = document.querySelector("[data-scheduled-socket]");
@@ -16,13 +16,4 @@ function render(figures) {
   root.querySelector("#scheduled-mails").classList.toggle("warning", figures.failed > 0);
 }
 
-if (root) {
-  followLive(root.dataset.scheduledSocket, {
-    snapshot(message) {
-      if (message.stats && message.stats.scheduled_mails) render(message.stats.scheduled_mails);
-    },
-    scheduled_mails(message) {
-      render(message.scheduled_mails);
-    },
-  });
-}
+if (root) followSection(root.dataset.scheduledSocket, "scheduled_mails", "scheduled_mails", render);
