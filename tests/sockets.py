@@ -2,6 +2,7 @@
 
 import asyncio
 import json
+import uuid
 
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
@@ -32,7 +33,9 @@ class Heard:
 
     def __init__(self, group: str):
         self.layer = get_channel_layer()
-        self.channel = async_to_sync(self.layer.new_channel)()
+        # A plain channel name, not new_channel()'s process-local one: the Redis layer binds
+        # those to the event loop of their first receive, and every `messages()` has its own.
+        self.channel = f"heard.{uuid.uuid4().hex}"
         async_to_sync(self.layer.group_add)(group, self.channel)
 
     def messages(self) -> list[dict]:
