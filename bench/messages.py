@@ -33,18 +33,15 @@ from pathlib import Path
 from websockets.asyncio.client import connect
 
 from bench.client import Client, latency_ms
-from bench.common import bearer, close_db, keep_result, register_attendees
-from bench.runner import guarded, load_average
+from bench.common import bearer, close_db, register_attendees
+from bench.runner import guarded, standalone
 from bench.servers import (
     REDIS_URL,
     Setup,
     daphnes,
-    drop_database,
     postgres_available,
-    prepare_database,
     redis_available,
     resident_kib,
-    setup_django,
 )
 
 MAILS = 700
@@ -271,22 +268,18 @@ def main(argv: list[str] | None = None) -> None:
             workdir=Path(workdir),
             redis_url=REDIS_URL if both else "",
         )
-        report: dict = {"database": setup.database, "load_average_before": load_average()}
-        report.update(prepare_database(setup))
-        setup_django(setup)
-        try:
-            report["mails"] = guarded(lambda: mails(args.kind or default_kind(), args.mails))
+
+        def scenarios() -> dict:
+            report = {"mails": guarded(lambda: mails(args.kind or default_kind(), args.mails))}
             if both:
                 report["announcement"] = guarded(lambda: announcement(setup, args.sockets))
             else:
                 report["announcement"] = {
                     "skipped": "needs PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379 (two processes)"
                 }
-        finally:
-            close_db()
-            drop_database(setup)
-    report["load_average_after"] = load_average()
-    keep_result("messages.json", report)
+            return report
+
+        standalone(setup, "messages.json", scenarios)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from bench.baseline import baseline_django, baseline_hello, warm_up
 from bench.checkin import checkin
-from bench.common import Run
+from bench.common import Run, close_db, keep_result
 from bench.dashboard import dashboard_latency
 from bench.programme import programme
 from bench.queries import query_counts
@@ -19,6 +19,7 @@ from bench.servers import (
     REDIS_URL,
     Setup,
     daphnes,
+    drop_database,
     make_workdir,
     prepare_database,
     redis_available,
@@ -52,6 +53,22 @@ def log(message: str) -> None:
 def load_average() -> list[float]:
     """Other work on the machine skews every figure: the 1/5/15-minute load averages."""
     return [round(value, 2) for value in os.getloadavg()]
+
+
+def standalone(setup: Setup, filename: str, scenarios: Callable[[], dict]) -> None:
+    """A bench module's own run (bench.messages, bench.push): a fresh database migrated and seeded,
+    `scenarios()` (figures by name) with this process's ORM on it, the database dropped after; the
+    document, with the machine's load before and after, kept in bench/results/`filename`."""
+    report: dict = {"database": setup.database, "load_average_before": load_average()}
+    report.update(prepare_database(setup))
+    setup_django(setup)
+    try:
+        report.update(scenarios())
+    finally:
+        close_db()
+        drop_database(setup)
+    report["load_average_after"] = load_average()
+    keep_result(filename, report)
 
 
 def selection(only: list[str] | None) -> tuple[list[str], set[str]]:

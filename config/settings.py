@@ -296,6 +296,9 @@ VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY", "")
 VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "") or SITE_URL
 # Push endpoints must be https (browsers' push services are), unless this is set (tests).
 WEBPUSH_ALLOW_HTTP = env_bool("WEBPUSH_ALLOW_HTTP", default=False)
+# Pushes of one announcement or workshop's news go out this many at a time (threads that only do
+# the HTTP; the database work stays in the push sender's thread). 1: one after the other.
+WEBPUSH_WORKERS = max(1, env_int("WEBPUSH_WORKERS", 8))
 
 # Hours an unproven registration (its address not confirmed through the mailed link) holds its
 # seats before they go to the waiting lists; 0: held without limit.

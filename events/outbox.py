@@ -52,6 +52,28 @@ def throttled(kind: str) -> str:
     return kind
 
 
+# Told when a mail of their kind is done: sent, or failed for good (its attempts used up). A page
+# that counts those mails (the scheduled mails on the dashboard) follows them live this way. Called
+# in the sender's thread after the mail's row is written, outside any transaction; a listener that
+# fails is logged and never undoes or holds up the delivery.
+Listener = Callable[[OutboundEmail], object]
+LISTENERS: dict[str, list[Listener]] = {}
+
+
+def on_done(kinds: "list[str]", listener: Listener) -> Listener:
+    for kind in kinds:
+        LISTENERS.setdefault(kind, []).append(listener)
+    return listener
+
+
+def _done(email: OutboundEmail) -> None:
+    for listener in LISTENERS.get(email.kind, []):
+        try:
+            listener(email)
+        except Exception:
+            logger.warning("listener %s of e-mail %s failed", listener.__qualname__, email.pk, exc_info=True)
+
+
 def queue(
     kind: str, *, to: str, registration: Registration | None = None, context: dict | None = None
 ) -> OutboundEmail:
@@ -348,11 +370,14 @@ def deliver(email_id: int) -> bool:
             next_attempt_at=timezone.now() + backoff, last_error=f"{type(error).__name__}: {error}"[:2000]
         )
         logger.warning("e-mail %s (%s) not sent, attempt %s", email.pk, email.kind, email.attempts)
+        if email.attempts >= MAX_ATTEMPTS:
+            _done(email)
         return False
     # Secrets in the context are only needed to render; once sent they are not kept.
     OutboundEmail.objects.filter(pk=email.pk).update(
         sent_at=timezone.now(), subject=message.subject[:300], context={}, last_error=""
     )
+    _done(email)
     return True
 
 

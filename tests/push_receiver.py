@@ -90,22 +90,44 @@ def verify_vapid(authorization: str, endpoint: str) -> None:
         raise ValueError(f"bad VAPID claims: {body}")
 
 
-class PushService:
-    """A push service on 127.0.0.1. `refused` counts pushes whose VAPID or encryption was wrong."""
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128  # many pushes at once (a pool of senders, the bench) wait, not refused
 
-    def __init__(self):
+
+class PushService:
+    """A push service on 127.0.0.1. `refused` counts pushes whose VAPID or encryption was wrong;
+    `delay` (seconds) is how long it takes to answer each push, as a push service across the
+    internet does; `most_at_once` is the largest number of pushes it was handling at the same time."""
+
+    def __init__(self, delay: float = 0.0):
         self.browsers: dict[str, Browser] = {}
         self.refused = 0
+        self.delay = delay
+        self.at_once = 0
+        self.most_at_once = 0
         self.lock = threading.Lock()
         service = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):
+                with service.lock:
+                    service.at_once += 1
+                    service.most_at_once = max(service.most_at_once, service.at_once)
+                try:
+                    if service.delay:
+                        time.sleep(service.delay)
+                    status = self.receive()
+                finally:  # counted off before it answers: the sender's next push may follow at once
+                    with service.lock:
+                        service.at_once -= 1
+                self.answer(status)
+
+            def receive(self) -> int:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 browser = service.browsers.get(self.path)
                 if browser is None:
-                    self.answer(404)
-                    return
+                    return 404
                 try:
                     verify_vapid(self.headers["Authorization"], browser.endpoint)
                     if self.headers["Content-Encoding"] != "aes128gcm":
@@ -119,13 +141,12 @@ class PushService:
                 except (ValueError, KeyError, TypeError):
                     with service.lock:
                         service.refused += 1
-                    self.answer(400)
-                    return
+                    return 400
                 if browser.status < 300:
                     with service.lock:
                         browser.received.append(json.loads(plain))
                         browser.ttls.append(int(self.headers["TTL"]))
-                self.answer(browser.status)
+                return browser.status
 
             def answer(self, status: int):
                 self.send_response(status)
@@ -135,7 +156,7 @@ class PushService:
             def log_message(self, *args):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = _Server(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()

@@ -87,6 +87,7 @@ def test_pages_load_their_modules_by_hashed_name(production_static, event, staff
         "/": ["events/programme.js", "events/home.js"],
         "/netwerk/": ["networking/network.js"],
         "/dashboard/": [
+            "events/dashboard-scheduled.js",
             "networking/dashboard-map.js",
             "networking/dashboard-meetings.js",
             "checkin/dashboard.js",

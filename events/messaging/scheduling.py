@@ -22,12 +22,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from events import audit, outbox, times
+from events import audit, live, outbox, times
 from events.errors import InvalidInput, ServiceError
 from events.messaging import services
 from events.messaging.models import ScheduledMail
 from events.messaging.services import Audience
-from events.models import Event
+from events.models import Event, OutboundEmail
 
 REMINDER_KIND = outbox.throttled("event_reminder")
 # The reminder preset: two days before the day, at nine in the morning.
@@ -117,6 +117,7 @@ def plan(
     with transaction.atomic():
         mail.save()
         audit.log(mail, "scheduled_mail.planned", data={"kind": kind, "moment": mail.moment.isoformat()})
+        publish_counts_after_commit(event.pk)
     return mail
 
 
@@ -133,6 +134,7 @@ def cancel(mail: ScheduledMail) -> None:
         ):
             raise ServiceError("scheduled_mail_not_planned", _("This mail is no longer planned."))
         audit.log(mail, "scheduled_mail.cancelled")
+        publish_counts_after_commit(mail.event_id)
 
 
 def send_due(now: datetime | None = None) -> list[int]:
@@ -151,6 +153,7 @@ def _send(mail_id: int, now: datetime) -> bool:
             return False  # another process has it, or it was cancelled meanwhile
         mail = ScheduledMail.objects.select_related("event").get(pk=mail_id)
         event = mail.event
+        publish_counts_after_commit(event.pk)  # planned one fewer: missed, or sent with its mails queued
         if now >= event_begins(event):
             mail.state = ScheduledMail.State.MISSED
             mail.save(update_fields=["state"])
@@ -236,3 +239,37 @@ def dashboard_figures(event: Event) -> dict:
         "sent": sum(item.counts.sent for item in listed),
         "failed": sum(item.counts.failed for item in listed),
     }
+
+
+# Live counts: open dashboards follow them (the `scheduled_mails` event, read by
+# events/static/events/dashboard-scheduled.js) --------------------------------------------------
+
+
+def counts_message(event: Event) -> dict:
+    return {"type": "scheduled_mails", "scheduled_mails": dashboard_figures(event)}
+
+
+def publish_counts(event_id: int) -> None:
+    """The event's counts to its dashboards, after a commit (nothing when the event is gone)."""
+    event = Event.objects.filter(pk=event_id).first()
+    if event is not None:
+        live.publish(live.dashboard(event_id), counts_message(event))
+
+
+def publish_counts_after_commit(event_id: int) -> None:
+    transaction.on_commit(lambda: publish_counts(event_id))
+
+
+def mail_done(email: OutboundEmail) -> None:
+    """The outbox sent one of a group's mails or gave up on it: when the group is a scheduled
+    mail's, its edition's counts changed."""
+    event_id = (
+        ScheduledMail.objects.filter(message__deliveries__email_id=email.pk)
+        .values_list("event_id", flat=True)
+        .first()
+    )
+    if event_id is not None:
+        publish_counts(event_id)
+
+
+outbox.on_done([REMINDER_KIND, services.KIND], mail_done)

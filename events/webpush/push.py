@@ -6,16 +6,23 @@ Services call these inside their transaction; the pushes go after the commit, in
 push sender thread (events.outbox.Sender), never in the request (inline in tests, as mail). A push
 is a nudge, not a record: nothing is stored to retry it (a push about a room change that arrives an
 hour late misleads more than it helps); the e-mail and the page are the record. A push service
-answering 404 or 410 has forgotten the subscription: it is deleted. Other failures are logged."""
+answering 404 or 410 has forgotten the subscription: it is deleted. Other failures are logged.
+
+The pushes of one change go out WEBPUSH_WORKERS at a time: a pool of threads that only post (no
+database, so no connections left open in them); what the push services answered is written
+afterwards, in the calling thread, in two queries."""
 
 import json
 import logging
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import timedelta
 
 import requests
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -61,53 +68,105 @@ def page_url(registration: Registration) -> str:
     return absolute_url(reverse("events:manage", args=[registration.manage_token]))
 
 
-def send(subscription: PushSubscription, payload: dict, *, ttl: int, vapid: Vapid | None = None) -> bool:
-    """One encrypted push of `payload` (JSON) to `subscription`. True when the push service took it."""
+@dataclass(frozen=True)
+class Push:
+    """One push to make: everything the HTTP part needs, read from the database beforehand (the
+    pool's threads never touch the database)."""
+
+    subscription_id: int
+    endpoint: str
+    p256dh: str
+    auth: str
+    data: str  # the JSON payload
+
+
+def _post(push: Push, *, ttl: int, vapid: Vapid) -> int | str | None:
+    """The HTTP part of one push, safe in any thread: None when the push service took it, else its
+    status (404 and 410: gone) or what went wrong."""
     try:
         webpush(
-            {
-                "endpoint": subscription.endpoint,
-                "keys": {"p256dh": subscription.p256dh, "auth": subscription.auth},
-            },
-            json.dumps(payload, ensure_ascii=False),
-            vapid_private_key=vapid or Vapid.from_string(settings.VAPID_PRIVATE_KEY),
+            {"endpoint": push.endpoint, "keys": {"p256dh": push.p256dh, "auth": push.auth}},
+            push.data,
+            vapid_private_key=vapid,
             vapid_claims={"sub": settings.VAPID_SUBJECT},  # a fresh dict: webpush adds `aud` and `exp`
             ttl=ttl,
             timeout=TIMEOUT,
         )
     except WebPushException as error:
         status = error.response.status_code if error.response is not None else None
-        if status in GONE:
-            PushSubscription.objects.filter(pk=subscription.pk).delete()
-            logger.info("push subscription %s is gone (%s): removed", subscription.pk, status)
-        else:
-            logger.warning("push to subscription %s failed: %s", subscription.pk, status or error)
-        return False
+        return status or str(error)
     except (requests.RequestException, ValueError) as error:  # unreachable service, a broken key
-        logger.warning("push to subscription %s failed: %s", subscription.pk, error)
-        return False
-    PushSubscription.objects.filter(pk=subscription.pk).update(last_success_at=timezone.now())
-    return True
+        return str(error)
+    return None
 
 
-def send_to(registration_ids: Iterable[int], message: Callable[[Registration], dict], *, ttl: int) -> int:
+def _deliver(pushes: list[Push], *, ttl: int) -> int:
+    """Post `pushes` side by side in at most WEBPUSH_WORKERS threads (HTTP only), then record the
+    results here in the caller's thread: subscriptions gone deleted, the others' last success
+    stamped, failures logged. Returns how many the push services took."""
+    vapid = Vapid.from_string(settings.VAPID_PRIVATE_KEY)
+    workers = max(1, min(settings.WEBPUSH_WORKERS, len(pushes)))
+    if workers == 1:
+        results = [_post(push, ttl=ttl, vapid=vapid) for push in pushes]
+    else:
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="webpush-post") as pool:
+            results = list(pool.map(lambda push: _post(push, ttl=ttl, vapid=vapid), pushes))
+    taken = [push.subscription_id for push, result in zip(pushes, results, strict=True) if result is None]
+    gone = [push.subscription_id for push, result in zip(pushes, results, strict=True) if result in GONE]
+    for push, result in zip(pushes, results, strict=True):
+        if result in GONE:
+            logger.info("push subscription %s is gone (%s): removed", push.subscription_id, result)
+        elif result is not None:
+            logger.warning("push to subscription %s failed: %s", push.subscription_id, result)
+    if gone:
+        PushSubscription.objects.filter(pk__in=gone).delete()
+    if taken:
+        PushSubscription.objects.filter(pk__in=taken).update(last_success_at=timezone.now())
+    failed = len(pushes) - len(taken) - len(gone)
+    if failed or gone:
+        logger.info("pushed %s: %s taken, %s gone, %s failed", len(pushes), len(taken), len(gone), failed)
+    return len(taken)
+
+
+def _push(subscription: PushSubscription, payload: dict) -> Push:
+    return Push(
+        subscription.pk,
+        subscription.endpoint,
+        subscription.p256dh,
+        subscription.auth,
+        json.dumps(payload, ensure_ascii=False),
+    )
+
+
+def send(subscription: PushSubscription, payload: dict, *, ttl: int) -> bool:
+    """One encrypted push of `payload` (JSON) to `subscription`. True when the push service took it."""
+    return _deliver([_push(subscription, payload)], ttl=ttl) == 1
+
+
+def send_to(
+    registrations: "QuerySet[Registration] | Iterable[int]",
+    message: Callable[[Registration], dict],
+    *,
+    ttl: int,
+) -> int:
     """Push `message(registration)` (built in each person's language) to every subscribed browser
-    of these registrations that are still confirmed. Returns how many pushes were taken."""
+    of these registrations (a queryset, used as a subquery, or ids) that are still confirmed.
+    Returns how many pushes were taken."""
+    if not isinstance(registrations, QuerySet | list | tuple | set):
+        registrations = list(registrations)
     subscriptions = (
         PushSubscription.objects.filter(
-            registration_id__in=list(registration_ids), registration__status=Registration.Status.CONFIRMED
+            registration__in=registrations, registration__status=Registration.Status.CONFIRMED
         )
         .select_related("registration")
         .order_by("pk")
     )
-    vapid = Vapid.from_string(settings.VAPID_PRIVATE_KEY)
-    sent = 0
+    pushes = []
     for subscription in subscriptions:
         registration = subscription.registration
         with translation.override(registration.language):
-            payload = {"url": page_url(registration), **message(registration)}
-        sent += send(subscription, payload, ttl=ttl, vapid=vapid)
-    return sent
+            pushes.append(_push(subscription, {"url": page_url(registration), **message(registration)}))
+    return _deliver(pushes, ttl=ttl) if pushes else 0
 
 
 # Announcements
@@ -138,7 +197,7 @@ def push_announcement(announcement_id: int) -> int:
 
     # Until it expires: a phone switched on later still hears it, one switched on after it does not.
     ttl = int((announcement.expires_at - now).total_seconds())
-    return send_to(registrations.values_list("pk", flat=True), message, ttl=ttl)
+    return send_to(registrations.values("pk"), message, ttl=ttl)
 
 
 # A workshop's news (what events.services.seats.tell mails about)

@@ -92,6 +92,21 @@ export function followLive(path, handlers) {
   });
 }
 
+/**
+ * A dashboard section of its own (see events/dashboard.py): `render(figures)` with the snapshot's
+ * `stats[key]` and with each `type` event's `message[type]` (the section's figures, whole).
+ */
+export function followSection(path, key, type, render) {
+  followLive(path, {
+    snapshot(message) {
+      if (message.stats && message.stats[key]) render(message.stats[key]);
+    },
+    [type](message) {
+      render(message[type]);
+    },
+  });
+}
+
 // Announcements.
 
 const expiryTimers = new Map();

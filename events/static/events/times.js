@@ -17,3 +17,12 @@ export function clock(moment, { withSeconds = false } = {}) {
   if (Number.isNaN(date.getTime())) return "";
   return (withSeconds ? seconds : minutes).format(date);
 }
+
+const days = new Intl.DateTimeFormat("nl-NL", { timeZone: TIME_ZONE, day: "numeric", month: "long" });
+
+// "3 december 11:05" (the server's `day_and_clock`), for a moment that need not be on the day itself.
+export function dayAndClock(moment) {
+  const date = moment instanceof Date ? moment : new Date(moment);
+  if (Number.isNaN(date.getTime())) return "";
+  return `${days.format(date)} ${clock(date)}`;
+}

@@ -1,6 +1,6 @@
 // The 1:1 meetings on the organisers' dashboard (networking/_dashboard_meetings.html): it hears the
 // dashboard's own socket, reading the snapshot's `stats.meetings` and the `meetings` events.
-import { followLive } from "../events/live-socket.js";
+import { followSection } from "../events/live-socket.js";
 import { clock } from "../events/times.js";
 
 const root = document.querySelector("[data-meetings-socket]");
@@ -42,13 +42,4 @@ function render(meetings) {
   }
 }
 
-if (root) {
-  followLive(root.dataset.meetingsSocket, {
-    snapshot(message) {
-      if (message.stats && message.stats.meetings) render(message.stats.meetings);
-    },
-    meetings(message) {
-      render(message.meetings);
-    },
-  });
-}
+if (root) followSection(root.dataset.meetingsSocket, "meetings", "meetings", render);
