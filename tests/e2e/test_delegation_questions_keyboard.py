@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from events.models import Delegation, Registration, RegistrationQuestion
 from tests.e2e.browser import blocking_violations, new_context, no_sideways_scroll, tab_to, type_by_keyboard
+from tests.e2e.test_delegation_form import COORDINATOR
 from tests.factories import create_lunch_and_clerks_session
 
 PHONE = {"width": 390, "height": 844}
@@ -29,6 +30,16 @@ def questions(event) -> dict[str, RegistrationQuestion]:
     return create_lunch_and_clerks_session(event)
 
 
+@pytest.fixture
+def phone(browser, server, programme, questions):
+    """The delegation form on a phone, opened once the questions exist."""
+    context = new_context(browser, server, viewport=PHONE)
+    page = context.new_page()
+    page.goto("/aanmelden/delegatie/")
+    yield page
+    context.close()
+
+
 def submit(page) -> None:
     tab_to(page, "id_privacy")
     if not page.locator("#id_privacy").is_checked():
@@ -36,21 +47,12 @@ def submit(page) -> None:
     page.keyboard.press("Enter")
 
 
-def test_each_member_answers_the_questions_of_their_role_with_the_keyboard(
-    browser, server, programme, questions
-):
+def test_each_member_answers_the_questions_of_their_role_with_the_keyboard(phone, questions):
     lunch, session = questions["lunch"], questions["session"]
-    context = new_context(browser, server, viewport=PHONE)
-    phone = context.new_page()
-    phone.goto("/aanmelden/delegatie/")
     type_by_keyboard(
         phone,
         {
-            "id_first_name": "Griet",
-            "id_last_name": "Griffier",
-            "id_email": "griffie@amersfoort.example",
-            "id_role": "Griffier",
-            "id_municipality": "Amersfoort",
+            **COORDINATOR,
             "id_members-0-first_name": "Raad",
             "id_members-0-last_name": "Lid",
             "id_members-0-email": "raadslid@amersfoort.example",
@@ -106,7 +108,6 @@ def test_each_member_answers_the_questions_of_their_role_with_the_keyboard(
         "Lid": {"Blijft u lunchen?": "ja"},
         "Griffier": {"Blijft u lunchen?": "nee", "Welk griffiersoverleg?": "Middag"},
     }
-    context.close()
 
 
 def test_the_form_with_questions_fits_a_laptop_screen(browser, server, programme, questions):
@@ -120,25 +121,11 @@ def test_the_form_with_questions_fits_a_laptop_screen(browser, server, programme
     context.close()
 
 
-def test_an_attending_coordinator_answers_their_questions_with_the_keyboard(
-    browser, server, programme, questions
-):
+def test_an_attending_coordinator_answers_their_questions_with_the_keyboard(phone, questions):
     lunch, session = questions["lunch"], questions["session"]
-    context = new_context(browser, server, viewport=PHONE)
-    phone = context.new_page()
-    phone.goto("/aanmelden/delegatie/")
     own = phone.locator(".coordinator-questions")
     expect(own).to_be_hidden()  # not attending: not asked
-    type_by_keyboard(
-        phone,
-        {
-            "id_first_name": "Griet",
-            "id_last_name": "Griffier",
-            "id_email": "griffie@amersfoort.example",
-            "id_role": "Griffier",
-            "id_municipality": "Amersfoort",
-        },
-    )
+    type_by_keyboard(phone, COORDINATOR)
     tab_to(phone, "id_attending")
     phone.keyboard.press("Space")
     expect(own).to_be_visible()
@@ -173,4 +160,3 @@ def test_an_attending_coordinator_answers_their_questions_with_the_keyboard(
         "Blijft u lunchen?": "ja",
         "Welk griffiersoverleg?": "Ochtend",
     }
-    context.close()
