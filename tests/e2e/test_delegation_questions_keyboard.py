@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from events.models import Delegation, Registration, RegistrationQuestion
 from tests.e2e.browser import blocking_violations, new_context, no_sideways_scroll, tab_to, type_by_keyboard
-from tests.e2e.test_delegation_form import COORDINATOR
+from tests.factories import DELEGATION_COORDINATOR_TYPED as COORDINATOR
 from tests.factories import create_lunch_and_clerks_session
 
 PHONE = {"width": 390, "height": 844}
