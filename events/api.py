@@ -126,7 +126,8 @@ def create_delegation(request: HttpRequest, payload: DelegationIn):
     of them or, when the event has too few places left, none (422 `event_full` naming the
     shortfall). Errors per member point at the row: `members.3.email`. A member with an address
     gets their own confirmation and link (not in this answer); the coordinator manages the others
-    and, when attending, themselves (their `manage_url` is in the answer). Someone whose address is
+    and, when attending, themselves (their `manage_url` is in the answer); an attending coordinator
+    answers the organisers' questions of their role (`coordinator.answers`). Someone whose address is
     registered already is `invited`: asked by mail whether they join, keeping their registration;
     someone in another delegation is a 422 on their row."""
     event = selectors.current_event()

@@ -20,6 +20,7 @@ from events.models import (
 from events.questions.forms import QuestionFields
 from events.questions.services import clean_answers, field_name
 from events.services import check_one_per_round
+from events.services.delegations import registered_alone
 from events.services.registration import code_problem
 from events.validators import single_line
 
@@ -193,24 +194,20 @@ class DelegationMemberForm(PersonForm, WorkshopChoiceForm):
     role = forms.ChoiceField(label=_("Role"), choices=[("", "—"), *Role.choices])
 
 
-class DelegationMemberPageForm(QuestionFields, DelegationMemberForm):
-    """A row of the web form also asks the organisers' questions (`members-<row>-answers.<id>`).
-    Every question shows, with the roles it is for, since the row's role may still change
-    (questions.js hides the others); clean_delegation checks the answers for the row's role."""
-
-    def __init__(self, *args, event: Event, **kwargs):
-        super().__init__(*args, event=event, **kwargs)
-        self.add_question_fields(event)
+class AskedPerPerson(QuestionFields):
+    """Mixin of a delegation form that asks one person the organisers' questions: every question
+    shows, with the roles it is for, since the person's role may still change (questions.js hides
+    the others); clean_delegation or the service checks the answers for the person's role."""
 
     def full_clean(self):
-        """The fields' own messages about answers are left out: clean_delegation's, for the row's
-        role, are put on them (and a refused value is passed on by given_answers)."""
+        """The fields' own messages about answers are left out: the check's, for the person's role,
+        are put on them (and a refused value is passed on by given_answers)."""
         super().full_clean()
         for question in self.questions:
             self._errors.pop(field_name(question), None)
 
     def given_answers(self) -> dict:
-        """The row's answers in the API's shape (`{"<id>": value}`). A value its field refuses
+        """The person's answers in the API's shape (`{"<id>": value}`). A value its field refuses
         (a tampered option) is passed on as sent, for clean_answers to say what is wrong with it."""
         answers = {}
         for question in self.questions:
@@ -224,6 +221,15 @@ class DelegationMemberPageForm(QuestionFields, DelegationMemberForm):
             if value not in (None, "", []):
                 answers[str(question.pk)] = value
         return answers
+
+
+class DelegationMemberPageForm(AskedPerPerson, DelegationMemberForm):
+    """A row of the web form, and the coordinator's page's "add someone", also ask the organisers'
+    questions (`members-<row>-answers.<id>`, `new-answers.<id>`)."""
+
+    def __init__(self, *args, event: Event, **kwargs):
+        super().__init__(*args, event=event, **kwargs)
+        self.add_question_fields(event)
 
 
 class DelegationForm(PersonForm):
@@ -258,8 +264,10 @@ def clean_delegation(data: dict, event: Event) -> dict:
             str(_("A delegation has at most %(count)d people.") % {"count": Delegation.MAX_MEMBERS})
         ]
         members = []
+    attending = form.is_valid() and form.cleaned_data["attending"]
+    coordinator_answers = _check_coordinator_answers(form, coordinator.get("answers"), event, errors)
     cleaned_members = []
-    seen = {form.cleaned_data["email"].lower()} if form.is_valid() and form.cleaned_data["attending"] else set()
+    seen = {form.cleaned_data["email"].lower()} if attending else set()
     for index, member in enumerate(members):
         member_form = DelegationMemberForm(data=member, event=event)
         if not member_form.is_valid():
@@ -282,15 +290,47 @@ def clean_delegation(data: dict, event: Event) -> dict:
     if errors:
         raise InvalidInput(errors)
     return {
-        "coordinator": {name: form.cleaned_data[name] for name in ("first_name", "last_name", "email", "role")},
+        "coordinator": {
+            **{name: form.cleaned_data[name] for name in ("first_name", "last_name", "email", "role")},
+            "answers": coordinator_answers,
+        },
         "municipality": form.cleaned_data["municipality"],
         "attending": form.cleaned_data["attending"],
         "members": cleaned_members,
     }
 
 
-class DelegationPageForm(DelegationForm):
-    """The web form also asks the coordinator to confirm the privacy statement, for everyone they register."""
+def _check_coordinator_answers(
+    form: DelegationForm, answers: dict | None, event: Event, errors: dict
+) -> dict | None:
+    """The coordinator's answers as the service takes them: those of an attending coordinator
+    (none given is no answers: a required question of their role must be answered), checked for
+    their role into `errors` (`coordinator.answers.<id>`); None when they do not attend, when
+    answers are a 422 on `coordinator.answers`. A coordinator registered on their own already is
+    not asked: they are invited, and their registration keeps its own answers."""
+    if not form.is_valid():
+        return answers
+    if not form.cleaned_data["attending"]:
+        if answers:
+            errors["coordinator.answers"] = [str(_("Answers are only for a coordinator who attends."))]
+        return None
+    if registered_alone(event, form.cleaned_data["email"]):
+        return None
+    try:
+        clean_answers(event, form.cleaned_data["role"], answers or {})
+    except InvalidInput as error:
+        errors.update({f"coordinator.{field}": messages for field, messages in error.errors.items()})
+    return answers or {}
+
+
+class DelegationPageForm(AskedPerPerson, DelegationForm):
+    """The web form also asks an attending coordinator the organisers' questions (`answers.<id>`,
+    shown while "I attend" is checked), and the coordinator to confirm the privacy statement, for
+    everyone they register."""
+
+    def __init__(self, *args, event: Event, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_question_fields(event)
 
     privacy = forms.BooleanField(
         label=_(

@@ -327,7 +327,9 @@ def registration_detail_out(registration: Registration, absolute) -> dict:
 
 class WebhookIn(Schema):
     url: str = Field(
-        ..., max_length=max_length(WebhookEndpoint, "url"), description="Where to POST: https (http only with WEBHOOKS_ALLOW_HTTP=1)."
+        ...,
+        max_length=max_length(WebhookEndpoint, "url"),
+        description="Where to POST: https (http only with WEBHOOKS_ALLOW_HTTP=1).",
     )
     events: list[str] = Field(
         ...,
@@ -347,6 +349,15 @@ class CoordinatorIn(Schema):
     last_name: SingleLine = Field(max_length=max_length(Registration, "last_name"))
     email: str = Field(max_length=max_length(Registration, "email"))
     role: RoleCode  # type: ignore[valid-type]
+    answers: Answers | None = Field(
+        None,
+        description="Only for a coordinator who attends (`attending: true`): their answers to the "
+        "questions their role is asked, checked as a registration's, errors on "
+        "`coordinator.answers.<id>`; left out, none are answered (a required question is a 422). "
+        "Not attending, answers are a 422 on `coordinator.answers`. A coordinator whose address is "
+        "registered on its own already is asked by mail to join and keeps that registration's "
+        "answers: theirs here are neither checked nor stored.",
+    )
 
 
 class DelegationMemberIn(Schema):
@@ -371,7 +382,9 @@ class DelegationMemberIn(Schema):
 
 class DelegationIn(Schema):
     coordinator: CoordinatorIn
-    municipality: str = Field(description="CBS code, e.g. GM0307.", max_length=max_length(Municipality, "code"))
+    municipality: str = Field(
+        description="CBS code, e.g. GM0307.", max_length=max_length(Municipality, "code")
+    )
     attending: bool = Field(description="The coordinator attends as well (and takes a place).")
     members: list[DelegationMemberIn] = Field(
         max_length=Delegation.MAX_MEMBERS, description="The people the coordinator registers."

@@ -18,7 +18,6 @@ from events import attendance, badges, ical, selectors, services
 from events.errors import InvalidInput, RegistrationError, ServiceError
 from events.extras import ATTENDEE_PANELS, DELEGATION_PANELS, REGISTRATION_EXTRAS, with_extra_fields
 from events.forms import (
-    DelegationMemberForm,
     DelegationMemberPageForm,
     DelegationPageForm,
     RegistrationPageForm,
@@ -423,7 +422,7 @@ def _delegation_forms(request: HttpRequest, event: Event):
     rows = min(max(rows, 1), Delegation.MAX_MEMBERS)
     if "more" in request.POST:
         rows = min(rows + DELEGATION_ROWS, Delegation.MAX_MEMBERS)
-    form = DelegationPageForm(data)
+    form = DelegationPageForm(data, event=event)
     members = [
         DelegationMemberPageForm(
             data, prefix=f"members-{row}", event=event, empty_permitted=True, use_required_attribute=False
@@ -433,9 +432,11 @@ def _delegation_forms(request: HttpRequest, event: Event):
     return form, members
 
 
-def _delegation_input(request: HttpRequest, members) -> tuple[dict, list]:
+def _delegation_input(request: HttpRequest, form, members) -> tuple[dict, list]:
     """The POSTed form in the API's shape, and the row number of each member it holds (empty
-    rows are left out; a row with only answers is not empty: it is told its name is missing)."""
+    rows are left out; a row with only answers is not empty: it is told its name is missing).
+    The coordinator's answers count only while "I attend" is checked (without JavaScript the
+    questions show either way)."""
     post = request.POST
     rows, people = [], []
     for row, member in enumerate(members):
@@ -444,26 +445,31 @@ def _delegation_input(request: HttpRequest, members) -> tuple[dict, list]:
         if any(person.values()) or answers:
             rows.append(row)
             people.append({**person, "answers": answers})
+    attending = bool(post.get("attending"))
     data = {
-        "coordinator": {field: post.get(field, "") for field in MEMBER_FIELDS},
+        "coordinator": {
+            **{field: post.get(field, "") for field in MEMBER_FIELDS},
+            "answers": form.given_answers() if attending else None,
+        },
         "municipality": post.get("municipality", ""),
-        "attending": bool(post.get("attending")),
+        "attending": attending,
         "members": people,
     }
     return data, rows
 
 
 def _show_errors(errors: dict, form, members, rows: list) -> None:
-    """Put clean_delegation's messages (`coordinator.email`, `members.3.email`,
-    `members.3.answers.7`) on the fields."""
+    """Put clean_delegation's messages (`coordinator.email`, `coordinator.answers.7`,
+    `members.3.email`, `members.3.answers.7`) on the fields."""
     for key, messages in errors.items():
         parts = key.split(".", 2)
         if parts[0] == "members" and len(parts) == 3:
             target, field = members[rows[int(parts[1])]], parts[2]
         elif parts[0] == "coordinator":
-            target, field = form, parts[1]
+            target, field = form, key.split(".", 1)[1]
         else:
-            target, field = form, parts[0] if parts[0] in form.fields else None
+            target, field = form, key
+        field = field if field in target.fields else None
         for message in messages:
             if message not in target.errors.get(field or "__all__", []):
                 target.add_error(field, message)
@@ -475,7 +481,7 @@ def register_delegation(request: HttpRequest) -> HttpResponse:
     event = selectors.current_event()
     form, members = _delegation_forms(request, event)
     if request.method == "POST" and "more" not in request.POST:
-        data, rows = _delegation_input(request, members)
+        data, rows = _delegation_input(request, form, members)
         try:
             privacy_ok = form.is_valid()
             cleaned = clean_delegation(data, event)
@@ -518,12 +524,18 @@ def delegation(request: HttpRequest, token: str) -> HttpResponse:
     notice = ""
     refused = None  # a remove or resend the service refused: said on the page, as it is now
     adding = "add" in request.POST
-    new_member = DelegationMemberForm(request.POST if adding else None, prefix="new", event=delegation.event)
+    new_member = DelegationMemberPageForm(
+        request.POST if adding else None, prefix="new", event=delegation.event
+    )
     if adding and new_member.is_valid():
         try:
             added, _token = services.add_member(
-                delegation, new_member.cleaned_data, language=translation.get_language()
+                delegation,
+                {**new_member.cleaned_data, "answers": new_member.given_answers()},
+                language=translation.get_language(),
             )
+        except InvalidInput as error:  # the answers, checked for the new member's role
+            _add_errors(new_member, error)
         except RegistrationError as error:
             new_member.add_error(error.field if error.field in new_member.fields else None, error.message)
         else:

@@ -260,6 +260,16 @@ def create_lunch_and_clerks_session(event: Event) -> dict[str, RegistrationQuest
     return {"lunch": lunch, "session": session}
 
 
+# What Griet Griffier of Amersfoort types into the delegation form's first block (field id: text
+# or the option to pick), in the browser tests.
+DELEGATION_COORDINATOR_TYPED = {
+    "id_first_name": "Griet",
+    "id_last_name": "Griffier",
+    "id_email": "griffie@amersfoort.example",
+    "id_role": "Griffier",
+    "id_municipality": "Amersfoort",
+}
+
 # The delegation form's POST as Griet Griffier of Amersfoort sends it, not attending herself.
 DELEGATION_PAGE_POST = {
     "first_name": "Griet",

@@ -77,7 +77,7 @@ def register_delegation(
             event=event,
             reference=unique_reference(Delegation, prefix=DELEGATION_PREFIX, length=5),
             municipality=municipality,
-            **coordinator,
+            **{name: coordinator[name] for name in ("first_name", "last_name", "email", "role")},
             manage_token=manage_token,
             manage_token_hash=secret_hash(manage_token),
             address_token_hash=secret_hash(address_token),
@@ -120,6 +120,15 @@ def _registration_of_address(
         )
     alone = [registration for registration in found if registration.delegation_id is None]
     return alone[0] if alone else None
+
+
+def registered_alone(event: Event, email: str) -> bool:
+    """Whether this address has a registration of its own (the delegation would invite it); an
+    address in another delegation is not (register_delegation refuses it)."""
+    try:
+        return _registration_of_address(event, email) is not None
+    except RegistrationError:
+        return False
 
 
 def _registered_alone(event: Event, people: list[dict], *, first_member: int) -> dict[int, Registration]:
@@ -168,26 +177,34 @@ def _mail_invitation(invitation: DelegationInvitation, token: str) -> None:
 
 
 def _register_member(delegation: Delegation, person: dict, language: str) -> tuple[Registration, str]:
-    """One person of the delegation, through `register` (inside the caller's transaction)."""
-    own_address = bool(person["email"]) and not person.get("coordinator")
-    registration, token = register(
-        event=delegation.event,
-        first_name=person["first_name"],
-        last_name=person["last_name"],
-        email=person["email"],
-        role=person["role"],
-        municipality=delegation.municipality,
-        workshops=person.get("workshops", ()),
-        answers=person.get("answers"),
-        language=language,
-        # The coordinator's own and the address-less members' mails: the delegation mail.
-        send_confirmation=own_address,
-        delegation=delegation,
-        # Proven by the coordinator's link, not a link of their own (the coordinator's own
-        # registration by that link too, when they open it).
-        proven_by_coordinator=not own_address,
-    )
-    if person.get("coordinator"):
+    """One person of the delegation, through `register` (inside the caller's transaction). The
+    attending coordinator's answers are always checked (none given: none answered), their errors on
+    `coordinator.answers.<id>`; a member's are when given (events.forms.clean_delegation)."""
+    coordinator = bool(person.get("coordinator"))
+    own_address = bool(person["email"]) and not coordinator
+    try:
+        registration, token = register(
+            event=delegation.event,
+            first_name=person["first_name"],
+            last_name=person["last_name"],
+            email=person["email"],
+            role=person["role"],
+            municipality=delegation.municipality,
+            workshops=person.get("workshops", ()),
+            answers=(person.get("answers") or {}) if coordinator else person.get("answers"),
+            language=language,
+            # The coordinator's own and the address-less members' mails: the delegation mail.
+            send_confirmation=own_address,
+            delegation=delegation,
+            # Proven by the coordinator's link, not a link of their own (the coordinator's own
+            # registration by that link too, when they open it).
+            proven_by_coordinator=not own_address,
+        )
+    except InvalidInput as error:
+        if not coordinator:
+            raise
+        raise InvalidInput({f"coordinator.{field}": messages for field, messages in error.errors.items()}) from error
+    if coordinator:
         delegation.coordinator_registration = registration
         delegation.save(update_fields=["coordinator_registration"])
     return registration, token

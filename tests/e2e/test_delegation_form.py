@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from events.models import Delegation, Registration
 from tests.e2e.browser import blocking_violations, new_context, no_sideways_scroll, tab_to, type_by_keyboard
+from tests.factories import DELEGATION_COORDINATOR_TYPED as COORDINATOR
 from tests.factories import amersfoort_delegation, delegation_member
 
 PHONE = {"width": 390, "height": 844}
@@ -17,15 +18,6 @@ def phone(browser, server, programme):
     context = new_context(browser, server, viewport=PHONE)
     yield context.new_page()
     context.close()
-
-
-COORDINATOR = {
-    "id_first_name": "Griet",
-    "id_last_name": "Griffier",
-    "id_email": "griffie@amersfoort.example",
-    "id_role": "Griffier",
-    "id_municipality": "Amersfoort",
-}
 
 
 def test_a_griffier_registers_a_delegation_with_the_keyboard_on_a_phone(phone):

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from events.models import Delegation, Registration, RegistrationQuestion
 from tests.e2e.browser import blocking_violations, new_context, no_sideways_scroll, tab_to, type_by_keyboard
+from tests.factories import DELEGATION_COORDINATOR_TYPED as COORDINATOR
 from tests.factories import create_lunch_and_clerks_session
 
 PHONE = {"width": 390, "height": 844}
@@ -29,6 +30,16 @@ def questions(event) -> dict[str, RegistrationQuestion]:
     return create_lunch_and_clerks_session(event)
 
 
+@pytest.fixture
+def phone(browser, server, programme, questions):
+    """The delegation form on a phone, opened once the questions exist."""
+    context = new_context(browser, server, viewport=PHONE)
+    page = context.new_page()
+    page.goto("/aanmelden/delegatie/")
+    yield page
+    context.close()
+
+
 def submit(page) -> None:
     tab_to(page, "id_privacy")
     if not page.locator("#id_privacy").is_checked():
@@ -36,21 +47,12 @@ def submit(page) -> None:
     page.keyboard.press("Enter")
 
 
-def test_each_member_answers_the_questions_of_their_role_with_the_keyboard(
-    browser, server, programme, questions
-):
+def test_each_member_answers_the_questions_of_their_role_with_the_keyboard(phone, questions):
     lunch, session = questions["lunch"], questions["session"]
-    context = new_context(browser, server, viewport=PHONE)
-    phone = context.new_page()
-    phone.goto("/aanmelden/delegatie/")
     type_by_keyboard(
         phone,
         {
-            "id_first_name": "Griet",
-            "id_last_name": "Griffier",
-            "id_email": "griffie@amersfoort.example",
-            "id_role": "Griffier",
-            "id_municipality": "Amersfoort",
+            **COORDINATOR,
             "id_members-0-first_name": "Raad",
             "id_members-0-last_name": "Lid",
             "id_members-0-email": "raadslid@amersfoort.example",
@@ -106,7 +108,6 @@ def test_each_member_answers_the_questions_of_their_role_with_the_keyboard(
         "Lid": {"Blijft u lunchen?": "ja"},
         "Griffier": {"Blijft u lunchen?": "nee", "Welk griffiersoverleg?": "Middag"},
     }
-    context.close()
 
 
 def test_the_form_with_questions_fits_a_laptop_screen(browser, server, programme, questions):
@@ -118,3 +119,44 @@ def test_the_form_with_questions_fits_a_laptop_screen(browser, server, programme
     assert blocking_violations(page) == []
     shot(page, "delegation-questions-laptop", full_page=False)
     context.close()
+
+
+def test_an_attending_coordinator_answers_their_questions_with_the_keyboard(phone, questions):
+    lunch, session = questions["lunch"], questions["session"]
+    own = phone.locator(".coordinator-questions")
+    expect(own).to_be_hidden()  # not attending: not asked
+    type_by_keyboard(phone, COORDINATOR)
+    tab_to(phone, "id_attending")
+    phone.keyboard.press("Space")
+    expect(own).to_be_visible()
+    expect(own.locator(".question[data-roles='griffier']")).to_be_visible()
+    tab_to(phone, f"id_answers.{lunch.pk}_0")
+    phone.keyboard.press("Space")  # yes
+    type_by_keyboard(
+        phone,
+        {
+            "id_members-0-first_name": "Raad",
+            "id_members-0-last_name": "Lid",
+            "id_members-0-role": "Raadslid",
+        },
+    )
+    tab_to(phone, f"id_members-0-answers.{lunch.pk}_0")
+    phone.keyboard.press("Space")
+    assert no_sideways_scroll(phone)
+    shot(phone, "delegation-coordinator-questions-phone")
+    submit(phone)  # the clerks' session of the coordinator is not answered
+
+    expect(phone.locator(f"#id_answers\\.{session.pk}_error")).to_have_text("Deze vraag is verplicht.")
+    assert (Registration.objects.count(), Delegation.objects.count()) == (0, 0)
+    assert no_sideways_scroll(phone)
+    assert blocking_violations(phone) == []
+    tab_to(phone, f"id_answers.{session.pk}_0")
+    phone.keyboard.press("Space")  # Ochtend
+    submit(phone)
+
+    expect(phone.get_by_role("heading", name="Delegatie van Amersfoort")).to_be_visible()
+    coordinator = Delegation.objects.get().coordinator_registration
+    assert {answer.question.text: answer.display() for answer in coordinator.answers.all()} == {
+        "Blijft u lunchen?": "ja",
+        "Welk griffiersoverleg?": "Ochtend",
+    }

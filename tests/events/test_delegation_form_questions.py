@@ -75,7 +75,8 @@ def test_every_row_shows_the_questions_with_the_roles_they_are_for(client, progr
     page = client.get(URL).content.decode()
 
     session = questions["session"]
-    assert page.count('<h3 class="row-questions">Vragen van de organisatie</h3>') == 5
+    # The five rows' and the coordinator's (asked when they attend).
+    assert page.count('<h3 class="row-questions">Vragen van de organisatie</h3>') == 6
     assert '<h2 id="vragen">' not in page
     assert page.count('<fieldset class="delegation-member" data-question-scope>') == 5
     assert f'<fieldset class="field checkbox-group" id="id_members-4-answers.{session.pk}"' in page
@@ -83,8 +84,8 @@ def test_every_row_shows_the_questions_with_the_roles_they_are_for(client, progr
         f'<input type="radio" name="members-4-answers.{session.pk}" value="{option(session, "Ochtend")}"'
         in page
     )
-    assert page.count("Alleen voor: Griffier.") == 5
-    assert page.count("Alleen voor: Raadslid.") == 5
+    assert page.count("Alleen voor: Griffier.") == 6
+    assert page.count("Alleen voor: Raadslid.") == 6
     assert "events/questions.js" in page
 
 

@@ -2,7 +2,8 @@
    roles only is hidden while another role is chosen in its scope (the form, or a delegation
    member's row: [data-question-scope] with a role field). Without a role, or without this script,
    every question shows with its note. The server decides either way: answers to questions the
-   role is not asked are ignored. */
+   role is not asked are ignored. A block with [data-shown-by="<checkbox id>"] (the coordinator's
+   questions, asked only while "I attend" is checked) shows while that box is checked. */
 function showFor(value, questions) {
   for (const question of questions) {
     const roles = question.dataset.roles.split(" ").filter(Boolean);
@@ -18,5 +19,14 @@ for (const scope of document.querySelectorAll("[data-question-scope]")) {
   if (role && questions.length) {
     role.addEventListener("change", () => showFor(role.value, questions));
     showFor(role.value, questions);
+  }
+}
+
+for (const block of document.querySelectorAll("[data-shown-by]")) {
+  const box = document.getElementById(block.dataset.shownBy);
+  if (box) {
+    const show = () => { block.hidden = !box.checked; };
+    box.addEventListener("change", show);
+    show();
   }
 }
