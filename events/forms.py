@@ -274,13 +274,14 @@ def clean_delegation(data: dict, event: Event) -> dict:
             for field, messages in member_form.errors.items():
                 errors[f"members.{index}.{field}"] = [str(message) for message in messages]
             continue
-        answers = member.get("answers")
-        if answers is not None:
-            try:
-                clean_answers(event, member_form.cleaned_data["role"], answers)
-            except InvalidInput as error:
-                for field, messages in error.errors.items():
-                    errors[f"members.{index}.{field}"] = messages
+        # Every member is asked, as anyone registering: a required question cannot be skipped by
+        # leaving the answers out.
+        answers = member.get("answers") or {}
+        try:
+            clean_answers(event, member_form.cleaned_data["role"], answers)
+        except InvalidInput as error:
+            for field, messages in error.errors.items():
+                errors[f"members.{index}.{field}"] = messages
         email = member_form.cleaned_data["email"].lower()
         if email and email in seen:
             errors[f"members.{index}.email"] = [str(_("This address appears twice in the delegation."))]
@@ -333,9 +334,7 @@ class DelegationPageForm(AskedPerPerson, DelegationForm):
         self.add_question_fields(event)
 
     privacy = forms.BooleanField(
-        label=_(
-            "I have read the privacy statement and told the people I register what is kept about them"
-        ),
+        label=_("I have read the privacy statement and told the people I register what is kept about them"),
         required=True,
         error_messages={"required": _("Please confirm that you have read the privacy statement.")},
     )

@@ -373,10 +373,10 @@ class DelegationMemberIn(Schema):
     workshops: list[ObjectId] = Field(
         default_factory=list, max_length=MAX_ITEMS, description="Workshop ids, at most one per round."
     )
-    answers: Answers | None = Field(
-        None,
-        description="As a registration's, errors on `members.<n>.answers.<id>`. Left out: the member "
-        "is not asked (nothing is required).",
+    answers: Answers = Field(
+        default_factory=dict,
+        description="As a registration's: every required question the member's role is asked must be "
+        "answered (left out: none answered), errors on `members.<n>.answers.<id>`.",
     )
 
 

@@ -178,8 +178,8 @@ def _mail_invitation(invitation: DelegationInvitation, token: str) -> None:
 
 def _register_member(delegation: Delegation, person: dict, language: str) -> tuple[Registration, str]:
     """One person of the delegation, through `register` (inside the caller's transaction). The
-    attending coordinator's answers are always checked (none given: none answered), their errors on
-    `coordinator.answers.<id>`; a member's are when given (events.forms.clean_delegation)."""
+    answers are always checked for their role (none given: none answered, so a required question is
+    a 422), the attending coordinator's errors on `coordinator.answers.<id>`."""
     coordinator = bool(person.get("coordinator"))
     own_address = bool(person["email"]) and not coordinator
     try:
@@ -191,7 +191,7 @@ def _register_member(delegation: Delegation, person: dict, language: str) -> tup
             role=person["role"],
             municipality=delegation.municipality,
             workshops=person.get("workshops", ()),
-            answers=(person.get("answers") or {}) if coordinator else person.get("answers"),
+            answers=person.get("answers") or {},
             language=language,
             # The coordinator's own and the address-less members' mails: the delegation mail.
             send_confirmation=own_address,
@@ -203,7 +203,9 @@ def _register_member(delegation: Delegation, person: dict, language: str) -> tup
     except InvalidInput as error:
         if not coordinator:
             raise
-        raise InvalidInput({f"coordinator.{field}": messages for field, messages in error.errors.items()}) from error
+        raise InvalidInput(
+            {f"coordinator.{field}": messages for field, messages in error.errors.items()}
+        ) from error
     if coordinator:
         delegation.coordinator_registration = registration
         delegation.save(update_fields=["coordinator_registration"])

@@ -262,7 +262,7 @@ def test_delegation_members_answer_per_member_with_errors_on_their_row(api, even
         "members": [
             {**member, "last_name": "Een", "answers": {key(questions["lunch"]): True}},
             {**member, "last_name": "Twee", "answers": {key(questions["lunch"]): "ja"}},
-            {**member, "last_name": "Drie"},  # not asked
+            {**member, "last_name": "Drie"},  # answers left out: asked all the same
         ],
     }
 
@@ -270,11 +270,18 @@ def test_delegation_members_answer_per_member_with_errors_on_their_row(api, even
     payload["members"][1]["answers"] = {}
     also_refused = post_json(api, "/api/v1/delegations", payload)
     payload["members"][1]["answers"] = {key(questions["lunch"]): False}
+    payload["members"][2]["answers"] = {key(questions["lunch"]): True}
     accepted = post_json(api, "/api/v1/delegations", payload)
 
-    field = f"members.1.answers.{questions['lunch'].pk}"
-    assert (refused.status_code, refused.json()["errors"]) == (422, {field: ["Antwoord met ja of nee."]})
-    assert also_refused.json()["errors"] == {field: ["Deze vraag is verplicht."]}
+    second, third = (f"members.{row}.answers.{questions['lunch'].pk}" for row in (1, 2))
+    assert (refused.status_code, refused.json()["errors"]) == (
+        422,
+        {second: ["Antwoord met ja of nee."], third: ["Deze vraag is verplicht."]},
+    )
+    assert also_refused.json()["errors"] == {
+        second: ["Deze vraag is verplicht."],
+        third: ["Deze vraag is verplicht."],
+    }
     assert accepted.status_code == 201
     answered = {
         registration.last_name: stored(registration) for registration in Registration.objects.order_by("pk")
@@ -282,7 +289,7 @@ def test_delegation_members_answer_per_member_with_errors_on_their_row(api, even
     assert answered == {
         "Een": {"Blijft u lunchen?": "ja"},
         "Twee": {"Blijft u lunchen?": "nee"},
-        "Drie": {},
+        "Drie": {"Blijft u lunchen?": "ja"},
     }
 
 
