@@ -1,12 +1,13 @@
 """Networking's rows in a backup of an edition (see events.backup): offers, municipalities'
 signups and their contacts, attendees' directory profiles, connect codes and contacts, 1:1
-meetings with their slots and tables."""
+meetings with their slots and tables, advisers' intakes."""
 
 from events.backup import part
 from networking.models import (
     ConnectCode,
     Contact,
     DirectoryProfile,
+    Intake,
     Meeting,
     MeetingSlot,
     MeetingTable,
@@ -28,3 +29,4 @@ part(MeetingSlot, lambda event: MeetingSlot.objects.filter(event=event).order_by
 part(MeetingTable, lambda event: MeetingTable.objects.filter(event=event).order_by("pk"))
 # In id order: a proposal comes after the request it answers.
 part(Meeting, lambda event: Meeting.objects.filter(slot__event=event).order_by("pk"))
+part(Intake, lambda event: Intake.objects.filter(slot__event=event).order_by("pk"))

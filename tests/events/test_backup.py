@@ -17,7 +17,7 @@ from events import audit, backup, demo, services
 from events.models import AuditEntry, Booking, Event, Municipality, OutboundEmail, Registration, Workshop
 from events.room import services as room
 from networking import services as networking
-from networking.models import Offer
+from networking.models import Intake, MeetingSlot, Offer, SignupContact
 from tests.mail_backends import FAILING
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -82,6 +82,14 @@ def day(settings, django_user_model, monkeypatch):
     contact = networking.request_contact(requester=people[30], secret=code.secret, note="Koffie?")
     networking.accept_contact(registration=people[31], contact_id=contact.pk)
     networking.request_contact(requester=people[32], secret=networking.connect_code_for(people[30]).secret)
+    # An adviser's intake with the municipality, booked by its signup contact.
+    Intake.objects.create(
+        slot=MeetingSlot.objects.filter(event=event).order_by("starts_at").first(),
+        adviser=people[33],
+        municipality=municipality,
+        booked_by_contact=SignupContact.objects.filter(email="kees@x.example").first(),
+        booker_name="Kees",
+    )
 
     # Polls and questions in a session: a closed poll with its result, an open one, a moderated
     # question with support, and the session's moderator link.
@@ -125,6 +133,7 @@ def test_export_flush_import_gives_the_same_day_back(day, tmp_path):
     assert first["counts"]["checkin.checkin"] == 22
     assert first["counts"]["networking.signupcontact"] == 3
     assert first["counts"]["networking.contact"] == 2
+    assert first["counts"]["networking.intake"] == 1
     assert first["counts"]["events.municipality"] == 342
     assert [
         first["counts"][f"events.{kind}"] for kind in ("liveroom", "poll", "vote", "question", "questionvote")
