@@ -86,7 +86,10 @@ def ensure_venv() -> str | None:
         return "no python3 on PATH to make pretix's virtualenv with"
     log(f"pretix {PRETIX_VERSION}: making its virtualenv in {VENV} (once)")
     shutil.rmtree(VENV, ignore_errors=True)
-    VENV.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        VENV.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        return f"cannot make {VENV.parent}: {error}"
     install_log = VENV.parent / f"pretix-{PRETIX_VERSION}-install.log"
     steps = [
         [system_python, "-m", "venv", str(VENV)],
@@ -101,8 +104,10 @@ def ensure_venv() -> str | None:
             except (OSError, subprocess.TimeoutExpired) as error:
                 return f"{' '.join(step[:4])} failed: {error!r} (log: {install_log})"
             if completed.returncode:
-                tail = install_log.read_text(errors="replace").strip().splitlines()[-3:]
-                return f"{' '.join(step[:4])} exited {completed.returncode}: {' / '.join(tail)}"
+                tail = " / ".join(install_log.read_text(errors="replace").strip().splitlines()[-3:])
+                return (
+                    f"{' '.join(step[:4])} exited {completed.returncode}: {tail[-500:]} (log: {install_log})"
+                )
     INSTALLED.write_text(PRETIX_VERSION + "\n")
     return None
 
