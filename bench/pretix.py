@@ -53,7 +53,7 @@ from bench.checkin import SCANNERS
 from bench.client import Result, run_load, summarise
 from bench.common import keep_result
 from bench.runner import load_average, log, pick
-from bench.servers import ROOT, Watch, free_port, make_workdir, wait_until_serving
+from bench.servers import RESULTS, ROOT, Watch, free_port, make_workdir, wait_until_serving
 
 PRETIX_VERSION = "2026.8.0"
 TICKETS = 700
@@ -298,6 +298,8 @@ def measure_pretix(budget: float | None, scanners: int = SCANNERS) -> dict:
                 "workers_restarted_during_the_run": restarted,
             }
         )
+        RESULTS.mkdir(exist_ok=True)
+        shutil.copyfile(workdir / "gunicorn.log", RESULTS / "pretix-gunicorn.log")  # for a look after
         server_log = (workdir / "gunicorn.log").read_text(errors="replace").strip()
         report["database_is_locked_in_log"] = server_log.count(
             "django.db.utils.OperationalError: database is locked"
