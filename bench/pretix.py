@@ -8,7 +8,7 @@ reused after. If that fails the document is `{"skipped": "<reason>"}` and the ex
 
 pretix: SQLite in a temp dir (its `pretix.cfg`: no Redis, no celery, so its tasks run eagerly in
 the request, as a small install without a task worker does), `migrate` (once per virtualenv: the
-migrated empty database is kept beside it and copied, ~100 s saved per run), then
+migrated empty database is kept beside it and copied: 100–210 s saved per run), then
 `bench/pretix_setup.py` in pretix's own interpreter: an organizer, a live event, one admission
 product, a check-in list of all products, 700 paid orders of one position each, and one
 initialised device (API token, all events) per scanner, as pretixSCAN has after pairing. Served
@@ -18,9 +18,10 @@ workers up, then 10 scanners (bench/client.py) send the 700 first scans to its c
 `POST /api/v1/organizers/<organizer>/checkinrpc/redeem/`
 (`{"secret", "lists": [id], "type": "entry", "nonce"}`, `Authorization: Device <token>`), with
 a budget per load phase (`--budget`, default 180 s, for ours too: on a busy machine pretix's
-700 scans and our burst of 700 registrations take more than `make bench`'s 60 s). gunicorn's sync workers close the connection after every answer, so each scan
-opens a new one: that is how pretix runs (behind its proxy, which keeps the scanners'
-connections), and the handshake is inside its latency here. Server CPU is that of gunicorn's
+700 scans and our burst of 700 registrations take more than `make bench`'s 60 s). gunicorn's
+sync workers close the connection after every answer, so each scan opens a new one: that is how
+pretix runs (behind its proxy, which keeps the scanners' connections), and the handshake is
+inside its latency here. Server CPU is that of gunicorn's
 master and workers (bench.servers.Watch); `server_errors_database_is_locked` counts the 500s
 that were SQLite's lock (two processes writing one file in its default rollback-journal mode).
 
@@ -28,8 +29,9 @@ Ours: `python -m bench --database sqlite --processes 1 --only checkin` in a chil
 same as `make bench` measures it (fresh database, demo day, the 700 registrations of the burst,
 one daphne, 10 scanners), so its figures are those of bench/checkin.py.
 
-The document — both sides' figures, `ratio_ok_per_s` (ours over pretix's), the targets and the
-machine's load average — is printed and kept in bench/results/pretix.json.
+The document — both sides' figures, `ratio_ok_per_s` (ours over pretix's), the steadier
+`summary.ratio_server_cpu_per_scan` (pretix's over ours), the targets and the machine's load
+average — is printed and kept in bench/results/pretix.json.
 """
 
 import argparse
