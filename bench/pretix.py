@@ -174,7 +174,7 @@ class Pretix:
         cached = MIGRATED.exists()
         if not cached:
             log("pretix: migrate (once per virtualenv, ~100 s)")
-            self.run("-m", "pretix", "migrate", "--noinput")
+            self.run("-m", "pretix", "migrate", "--noinput", timeout=1800)
             shutil.copyfile(database, MIGRATED)
         else:
             shutil.copyfile(MIGRATED, database)
