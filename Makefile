@@ -36,6 +36,7 @@ test: install lint
 	$(BIN)/python -m pytest --reruns 1 --reruns-delay 2
 
 bench: install
+	$(BIN)/python -m bench.pretix
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench.fuzz
 	$(BIN)/python -m bench.kill

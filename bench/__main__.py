@@ -148,6 +148,18 @@ def run_in_child(database: str, processes: int, args: argparse.Namespace) -> dic
         output.unlink(missing_ok=True)
 
 
+def pretix_baseline() -> dict | None:
+    """The last `python -m bench.pretix` (bench/results/pretix.json), when there is one: pretix's
+    check-in rate next to ours, measured in that run (`make bench` runs it just before this)."""
+    try:
+        kept = json.loads((RESULTS / "pretix.json").read_text())
+    except (OSError, ValueError):
+        return None
+    if "skipped" in kept:
+        return {"skipped": kept["skipped"]}
+    return {"finished_at": kept.get("finished_at"), **kept.get("summary", {})}
+
+
 def main(argv: list[str] | None = None) -> None:
     args = arguments(argv)
     if args.child_output:
@@ -177,6 +189,7 @@ def main(argv: list[str] | None = None) -> None:
         "process, on the same machine as the servers (it shares the cores)",
         "runs": runs,
         "summary": {f"{run['database']} x{run['processes']}": run.get("summary") for run in runs},
+        **({"pretix_checkin_baseline": baseline} if (baseline := pretix_baseline()) else {}),
         "total_s": round(time.perf_counter() - started, 1),
     }
     text = json.dumps(document, indent=2, default=str)
