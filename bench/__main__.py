@@ -85,7 +85,7 @@ def application_version() -> dict:
         try:
             return subprocess.run(
                 ["git", *args], cwd=ROOT, capture_output=True, text=True, timeout=10, check=False
-            ).stdout.strip()
+            ).stdout.rstrip()  # not the porcelain's leading status column
         except OSError:
             return ""
 
@@ -93,8 +93,8 @@ def application_version() -> dict:
         line[3:] for line in git("status", "--porcelain").splitlines() if not line[3:].startswith("bench/")
     ]
     return {
-        "commit": git("rev-parse", "--short", "HEAD"),
-        "subject": git("log", "-1", "--format=%s"),
+        "commit": git("rev-parse", "--short", "HEAD").strip(),
+        "subject": git("log", "-1", "--format=%s").strip(),
         "uncommitted_changes_outside_bench": changed,
     }
 

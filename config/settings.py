@@ -109,10 +109,13 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+SQLITE_ENGINE = "config.sqlite"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several writers (daphne processes, scanner bursts) on one file: write-ahead log, a busy
     # timeout instead of "database is locked", and BEGIN IMMEDIATE so a transaction that will
-    # write takes the write lock up front instead of failing to upgrade a read lock later.
+    # write takes the write lock up front instead of failing to upgrade a read lock later. The
+    # threads of one process queue for that lock in Python (config.sqlite), not in SQLite's sleeps.
+    DATABASES["default"]["ENGINE"] = SQLITE_ENGINE
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,

@@ -36,7 +36,7 @@ _before = {name: os.environ.get(name) for name in TEST_DEFAULTS if not os.enviro
 os.environ.update({name: TEST_DEFAULTS[name] for name in _before})
 try:
     from config.settings import *  # noqa: F403
-    from config.settings import BASE_DIR, DATABASES
+    from config.settings import BASE_DIR, DATABASES, SQLITE_ENGINE
 finally:
     for name, value in _before.items():
         if value is None:
@@ -46,7 +46,7 @@ finally:
 
 # Test databases are named per test process so that parallel runs never share one; SQLite's is a
 # file, not memory, so that the daphne processes the tests start see the same data.
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+if DATABASES["default"]["ENGINE"] == SQLITE_ENGINE:
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / f"test_db_{os.getpid()}.sqlite3")}
 else:
     DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
