@@ -24,24 +24,42 @@ Period = tuple[datetime, datetime]
 def busy_periods(registration: Registration, *, except_meeting: int | None = None) -> list[Period]:
     """When the attendee is taken: the plenary rounds, the rounds of the workshops they have a
     seat in, their accepted meetings and their booked intakes (as adviser or as booker)."""
-    rounds = Round.objects.filter(event_id=registration.event_id).filter(
-        Q(kind=Round.Kind.PLENARY)
-        | Q(
-            pk__in=Booking.objects.filter(registration=registration, status=Booking.Status.BOOKED).values(
-                "round"
-            )
-        )
-    )
-    meetings = (
-        Meeting.objects.involving(registration)
-        .filter(state=Meeting.State.ACCEPTED)
-        .exclude(pk=except_meeting)
-        .select_related("slot")
-    )
-    intakes = Intake.objects.involving(registration).filter(state=Intake.State.BOOKED).select_related("slot")
-    return [(r.starts_at, r.ends_at) for r in rounds] + [
-        (row.slot.starts_at, row.slot.ends_at) for row in [*meetings, *intakes]
+    return busy_periods_of([registration], except_meeting=except_meeting)[registration.pk]
+
+
+def busy_periods_of(
+    registrations: list[Registration], *, except_meeting: int | None = None
+) -> dict[int, list[Period]]:
+    """busy_periods of several attendees of one edition, in four queries whatever their number."""
+    busy: dict[int, list[Period]] = {}
+    if not registrations:
+        return busy
+    ids = [registration.pk for registration in registrations]
+    plenary = [
+        (r.starts_at, r.ends_at)
+        for r in Round.objects.filter(event_id=registrations[0].event_id, kind=Round.Kind.PLENARY)
     ]
+    for registration_id in ids:
+        busy[registration_id] = list(plenary)
+    seats = (
+        Booking.objects.filter(registration_id__in=ids, status=Booking.Status.BOOKED)
+        .exclude(round__kind=Round.Kind.PLENARY)
+        .values_list("registration_id", "round__starts_at", "round__ends_at")
+    )
+    for registration_id, starts_at, ends_at in seats:
+        busy[registration_id].append((starts_at, ends_at))
+    meetings = (
+        Meeting.objects.filter(Q(requester_id__in=ids) | Q(invitee_id__in=ids), state=Meeting.State.ACCEPTED)
+        .exclude(pk=except_meeting)
+        .values_list("requester_id", "invitee_id", "slot__starts_at", "slot__ends_at")
+    )
+    intakes = Intake.objects.filter(
+        Q(adviser_id__in=ids) | Q(booked_by_id__in=ids), state=Intake.State.BOOKED
+    ).values_list("adviser_id", "booked_by_id", "slot__starts_at", "slot__ends_at")
+    for first, second, starts_at, ends_at in [*meetings, *intakes]:
+        for registration_id in {first, second} & busy.keys():
+            busy[registration_id].append((starts_at, ends_at))
+    return busy
 
 
 def overlaps(slot: MeetingSlot, periods: list[Period]) -> bool:
@@ -198,11 +216,25 @@ def free_intake_slots(
     adviser: Registration, booker: Registration | None = None, *, exclude: int | None = None
 ) -> list[MeetingSlot]:
     """The slots still to come in which the adviser (and the booking attendee, if any) is free."""
-    busy = busy_periods(adviser) + (busy_periods(booker) if booker is not None else [])
-    slots = MeetingSlot.objects.filter(event_id=adviser.event_id, starts_at__gt=timezone.now()).exclude(
-        pk=exclude
+    return _free_intake_slots_of([adviser], booker, exclude=exclude)[adviser.pk]
+
+
+def _free_intake_slots_of(
+    advisers: list[Registration], booker: Registration | None, *, exclude: int | None = None
+) -> dict[int, list[MeetingSlot]]:
+    if not advisers:
+        return {}
+    busy = busy_periods_of([*advisers, *([booker] if booker is not None else [])])
+    slots = list(
+        MeetingSlot.objects.filter(event_id=advisers[0].event_id, starts_at__gt=timezone.now())
+        .exclude(pk=exclude)
+        .order_by("starts_at", "id")
     )
-    return [slot for slot in slots.order_by("starts_at", "id") if not overlaps(slot, busy)]
+    booker_busy = busy[booker.pk] if booker is not None else []
+    return {
+        adviser.pk: [slot for slot in slots if not overlaps(slot, busy[adviser.pk] + booker_busy)]
+        for adviser in advisers
+    }
 
 
 @dataclass
@@ -218,11 +250,13 @@ def intake_offers(event_id: int, municipality: Municipality, booker: Registratio
             "adviser_id", flat=True
         )
     )
-    return [
-        AdviserOffer(adviser, free_intake_slots(adviser, booker))
+    offered = [
+        adviser
         for adviser in advisers(event_id)
         if adviser.pk not in booked and adviser.pk != getattr(booker, "pk", None)
     ]
+    free = _free_intake_slots_of(offered, booker)
+    return [AdviserOffer(adviser, free[adviser.pk]) for adviser in offered]
 
 
 def intake_panel(

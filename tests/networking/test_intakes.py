@@ -8,7 +8,9 @@ from datetime import datetime
 
 import icalendar
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from events import services as event_services
 from events.services import ERASED_NAME
@@ -299,3 +301,28 @@ def test_the_meetings_page_reminds_both_sides_of_the_intake(event, municipalitie
         assert [(datetime.fromisoformat(row["starts_at"]), row["text"]) for row in json.loads(data)] == [
             (slots["lunch"].starts_at, text)
         ]
+
+
+def test_the_offers_take_as_many_queries_for_four_advisers_as_for_one_and_each_keeps_their_own_busy_time(
+    event, ria, slots, municipalities, offers
+):
+    signed_up(event, offers, municipalities["GM0307"], "quick-scan", "griffie@amersfoort.example")
+    booker = attendee(event, "Bert Boeker")[0]
+    with CaptureQueriesContext(connection) as one:
+        alone = selectors.intake_offers(event.pk, municipalities["GM0307"], booker)
+    others = [make_adviser(event, name)[0] for name in ("Anna Adviseur", "Bas Bakker", "Cor Claassen")]
+    # Bas has an intake with Amsterdam over lunch: his offer to Amersfoort leaves the lunch slot out.
+    Intake.objects.create(
+        adviser=others[1], slot=slots["lunch"], municipality=municipalities["GM0363"], booker_name="Griffie"
+    )
+    with CaptureQueriesContext(connection) as four:
+        offered = selectors.intake_offers(event.pk, municipalities["GM0307"], booker)
+
+    assert [(offer.adviser, offer.slots) for offer in alone] == [(ria[0], [slots["lunch"], slots["later"]])]
+    assert [(offer.adviser.last_name, offer.slots) for offer in offered] == [
+        ("Adviseur", [slots["lunch"], slots["later"]]),
+        ("Bakker", [slots["later"]]),
+        ("Claassen", [slots["lunch"], slots["later"]]),
+        ("Vermeer", [slots["lunch"], slots["later"]]),
+    ]
+    assert len(four.captured_queries) == len(one.captured_queries)
