@@ -2,7 +2,9 @@
 
 PostgreSQL, Redis's channel layer and `--processes` daphne processes (default 2; sockets and
 requests spread over them round-robin, a stand-in for the proxy), one fresh database with the demo
-day, then the day in phases, every socket of phase 1 held open through all of them:
+day, mails sent as the application sends them by default (`EMAIL_DELIVERY=thread`, the process's
+sender thread after the answer; `--email-delivery inline` as the other benches), then the day in
+phases, every socket of phase 1 held open through all of them:
 
 1. `sockets`: an attendee's `/ws/programme/` socket per attendee (700), 20 scanner phones (devices
    made with `checkin.services.create_device`), 10 `/ws/dashboard/` sockets (bearer token) and the
@@ -824,8 +826,13 @@ def run_day(processes: int, args: argparse.Namespace) -> dict:
             workdir=Path(workdir),
             redis_url=REDIS_URL,
             prefix=f"dldbenchday{os.getpid()}p{processes}",
+            extra_env={"EMAIL_DELIVERY": args.email_delivery},
         )
-        report: dict = {"processes": processes, "load_average_before": load_average()}
+        report: dict = {
+            "processes": processes,
+            "email_delivery": args.email_delivery,
+            "load_average_before": load_average(),
+        }
         report.update(prepare_database(setup))
         setup_django(setup)
         try:
@@ -969,6 +976,13 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--arrival-s", type=float, default=ARRIVAL_S, help="the arrival window in seconds")
     parser.add_argument("--poll-s", type=float, default=POLL_S, help="the window the votes come in")
+    parser.add_argument(
+        "--email-delivery",
+        choices=["thread", "inline"],
+        default="thread",
+        help="EMAIL_DELIVERY of the servers: the application's default, thread (mails rendered and sent in "
+        "the process's sender thread after the answer), or inline as the other benches (in the request)",
+    )
     parser.add_argument("--chart", action="store_true", help=f"write {CHART.name} from the figures")
     args = parser.parse_args(argv)
     args.process_counts = [int(n) for n in args.processes.split(",") if n.strip()]
