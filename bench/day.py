@@ -364,6 +364,7 @@ def polled_summary(polled: list[Polled]) -> dict:
         name: {
             "count": len(results),
             "errors": sum(not result.ok for result in results),
+            "errors_by_status": dict(Counter(str(result.status) for result in results if not result.ok)),
             "latency_ms": latency_ms(result.latency for result in results),
         }
         for name, results in sorted(by_name.items())
