@@ -85,6 +85,7 @@ from bench.servers import (
     prepare_database,
     redis_available,
     resident_kib,
+    server_log_tail,
     setup_django,
 )
 
@@ -547,11 +548,40 @@ async def sockets_phase(day: Day, prepared: Prepared, attendees: int) -> dict:
     return figures
 
 
+def seat_tracker(seen: dict[int, tuple[int, int]]) -> Callable[[str, str, float], None]:
+    """Keeps the last seat count (booked, waitlisted) a programme socket heard per workshop."""
+
+    def on_message(kind: str, raw: str, _at: float) -> None:
+        if kind == "workshop":
+            workshop = json.loads(raw)["workshop"]
+            seen[workshop["id"]] = (workshop["booked"], workshop["waitlisted"])
+
+    return on_message
+
+
+def seat_counts() -> dict[int, tuple[int, int]]:
+    """What the programme's `workshop` messages would say now, per workshop: (booked, waitlisted)."""
+    from events import live
+    from events.models import Workshop
+
+    ids = list(Workshop.objects.values_list("pk", flat=True))
+    counts = {
+        message["workshop"]["id"]: (message["workshop"]["booked"], message["workshop"]["waitlisted"])
+        for _groups, message in live.workshop_messages(ids)
+    }
+    close_db()
+    return counts
+
+
 async def rush_phase(day: Day, attendees: int) -> tuple[dict, list[str]]:
     codes, rounds = await asyncio.to_thread(bookable_programme, day.ports[0])
     items = payloads(codes, rounds, attendees, BURST_DOMAIN)
+    programme_sockets = day.of("programme")
+    seen: list[dict[int, tuple[int, int]]] = [{} for _ in programme_sockets]
+    for live, last in zip(programme_sockets, seen, strict=True):
+        live.on_message = seat_tracker(last)
     with day.phase("rush") as figures:
-        counts_before = sum(live.counts["workshop"] for live in day.of("programme"))
+        before = [live.counts["workshop"] for live in programme_sockets]
         load = await run_load(
             day.ports,
             RUSH_CLIENTS,
@@ -559,14 +589,31 @@ async def rush_phase(day: Day, attendees: int) -> tuple[dict, list[str]]:
             lambda item, _client: ("POST", "/api/v1/registrations", item, None),
             keep_body=True,
         )
+        await asyncio.sleep(3.0)  # the last registrations' messages on their way
+        received = [
+            live.counts["workshop"] - first for live, first in zip(programme_sockets, before, strict=True)
+        ]
+        # Every registration answered publishes a `workshop` message per workshop it booked or waitlisted.
+        expected = sum(len(result.json()["workshops"]) for result in load.results if result.ok)
         figures.update(summarise(load))
         figures["what"] = f"{attendees} POST /api/v1/registrations, {RUSH_CLIENTS} clients"
-        figures["workshop_messages_per_programme_socket"] = round(
-            (sum(live.counts["workshop"] for live in day.of("programme")) - counts_before)
-            / max(len(day.of("programme")), 1),
-            1,
-        )
+        figures["workshop_messages_expected_per_programme_socket"] = expected
+        figures["workshop_messages_received_per_programme_socket"] = {
+            "min": min(received, default=0),
+            "mean": round(sum(received) / max(len(received), 1), 1),
+            "max": max(received, default=0),
+        }
+        figures["messages_missing"] = expected * len(programme_sockets) - sum(received)
+    for live in programme_sockets:
+        live.on_message = None
     figures["database_check"] = await asyncio.to_thread(check_capacity)
+    now = await asyncio.to_thread(seat_counts)
+    stale = [sum(1 for workshop, counts in last.items() if now.get(workshop) != counts) for last in seen]
+    figures["after_the_rush"] = {
+        "what": "per programme socket, the workshops whose last seat count it heard differs from the database's",
+        "sockets_with_a_stale_seat_count": sum(1 for count in stale if count),
+        "stale_workshop_counts_per_socket_max": max(stale, default=0),
+    }
     tokens = [
         result.json()["manage_url"].rstrip("/").rsplit("/", 1)[-1] for result in load.results if result.ok
     ]
@@ -853,6 +900,7 @@ def run_day(processes: int, args: argparse.Namespace) -> dict:
                 sampler.join()
                 report["phases"] = phases
                 report["timeline"] = timeline(sampler, day, day_started)
+                report["server_log_tail"] = server_log_tail(servers, 4000)
         finally:
             close_db()
             drop_database(setup)
@@ -922,6 +970,10 @@ def summary(phases: dict) -> dict:
                 "errors": pick(phases, name, "errors"),
             }
         )
+    rows["rush"]["messages_missing"] = pick(phases, "rush", "messages_missing")
+    rows["rush"]["sockets_with_a_stale_seat_count"] = pick(
+        phases, "rush", "after_the_rush", "sockets_with_a_stale_seat_count"
+    )
     rows["rush"]["workshops_over_capacity"] = len(
         pick(phases, "rush", "database_check", "workshops_over_capacity") or []
     )
