@@ -71,7 +71,11 @@ def p99_panel(days: dict, top: float) -> tuple[list[str], float]:
                     f'<rect x="{left}" y="{row:.1f}" width="{x_of(value) - left:.1f}" height="{bar - 2}" '
                     f'fill="{COLOURS[index % len(COLOURS)]}"/>'
                 )
-                parts.append(text(x_of(value) + 4, row + bar - 3, f"{value:,.0f} ms ({name})", 10))
+                label = f"{value:,.0f} ms ({name})"
+                if x_of(value) > right - 150:  # no room right of the bar: inside it
+                    parts.append(text(x_of(value) - 4, row + bar - 3, label, 10, "end", 'fill="white"'))
+                else:
+                    parts.append(text(x_of(value) + 4, row + bar - 3, label, 10))
         if target is not None:
             parts.append(
                 f'<line x1="{x_of(target):.1f}" x2="{x_of(target):.1f}" y1="{y - 2}" '
@@ -105,7 +109,10 @@ def timeline_panel(day: dict, top: float, series: str, title: str, unit: str) ->
         parts.append(
             f'<rect x="{x0:.1f}" y="{top}" width="{max(x1 - x0, 1):.1f}" height="{height}" fill="{BANDS[index % 2]}"/>'
         )
-        parts.append(text((x0 + x1) / 2, top + 12, phase["name"], 10, "middle"))
+        # A short phase gets its name a line lower, so that two short ones side by side stay legible.
+        parts.append(
+            text((x0 + x1) / 2, top + 12 + 12 * (x1 - x0 < 80) * (index % 2), phase["name"], 10, "middle")
+        )
     for tick in range(5):
         value = highest * tick / 4
         parts.append(text(left - 6, y_of(value) + 4, f"{value:,.0f}", 10, "end"))
@@ -116,8 +123,8 @@ def timeline_panel(day: dict, top: float, series: str, title: str, unit: str) ->
         )
         parts.append(
             text(
-                right - 4,
-                top + 26 + 14 * index,
+                right - 4 - 80 * (len(values) - 1 - index),
+                top - 12,  # on the title's line, clear of the phases' names
                 f"daphne {index + 1}",
                 11,
                 "end",
