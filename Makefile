@@ -47,6 +47,7 @@ bench: install
 	$(BIN)/python -m bench.sockets
 	$(BIN)/python -m bench.map
 	$(BIN)/python -m bench.push
+	$(BIN)/python -m bench.day
 
 # Update the Dutch catalogue after changing UI text; fill in the new msgstr, then compile.
 messages: install

@@ -144,7 +144,7 @@ def mails(kind: str, count: int) -> dict:
     }
 
 
-def organiser_token() -> str:
+def organiser_token(scopes: tuple[str, ...] = ("messages",)) -> str:
     from django.contrib.auth import get_user_model
 
     from events.services.api_tokens import create_api_token
@@ -152,7 +152,7 @@ def organiser_token() -> str:
     user, _created = get_user_model().objects.get_or_create(
         username="bench-messages", defaults={"is_staff": True}
     )
-    _token, secret = create_api_token(user, name="bench.messages", scopes=["messages"])
+    _token, secret = create_api_token(user, name="bench.messages", scopes=list(scopes))
     close_db()
     return secret
 

@@ -90,17 +90,23 @@ class Setup:
         return env
 
 
+def pg_database() -> str:
+    """Other runs may share the PostgreSQL server: BENCH_DATABASE gives a run a database of its own."""
+    return os.environ.get("BENCH_DATABASE", PG_DATABASE)
+
+
 def create_database(setup: Setup) -> None:
-    """An empty database: a new SQLite file, or PostgreSQL `dld_bench` dropped and created."""
+    """An empty database: a new SQLite file, or PostgreSQL `dld_bench` (or BENCH_DATABASE) dropped
+    and created."""
     if setup.database == "sqlite":
         setup.database_url = f"sqlite:///{setup.workdir / 'bench.sqlite3'}"
         return
     import psycopg
 
     with psycopg.connect(host=PG_HOST, port=PG_PORT, user=PG_USER, dbname="postgres", autocommit=True) as db:
-        db.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
-        db.execute(f"CREATE DATABASE {PG_DATABASE}")
-    setup.database_url = f"postgres://{PG_USER}@{PG_HOST}:{PG_PORT}/{PG_DATABASE}"
+        db.execute(f"DROP DATABASE IF EXISTS {pg_database()} WITH (FORCE)")
+        db.execute(f"CREATE DATABASE {pg_database()}")
+    setup.database_url = f"postgres://{PG_USER}@{PG_HOST}:{PG_PORT}/{pg_database()}"
 
 
 def drop_database(setup: Setup) -> None:
@@ -109,7 +115,7 @@ def drop_database(setup: Setup) -> None:
     import psycopg
 
     with psycopg.connect(host=PG_HOST, port=PG_PORT, user=PG_USER, dbname="postgres", autocommit=True) as db:
-        db.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
+        db.execute(f"DROP DATABASE IF EXISTS {pg_database()} WITH (FORCE)")
 
 
 def manage(setup: Setup, *args: str) -> str:
