@@ -8,7 +8,8 @@ from collections.abc import Iterable
 from functools import partial
 
 from django.db import transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from events import live, outbox
@@ -70,23 +71,43 @@ def book(registration: Registration, workshops: list[Workshop], *, swap: bool = 
     `swap`: places in full workshops to swap to, beside the seat the registration keeps."""
     if not workshops:
         return []
-    bookings = []
     for workshop in workshops:
         if not workshop.is_bookable:
             raise RegistrationError(
                 "workshop_unavailable", _("This workshop cannot be booked."), field="workshops", status=422
             )
-        seat_free = not swap and free_seats(workshop, registration) > 0
-        bookings.append(
-            Booking(
-                registration=registration,
-                workshop=workshop,
-                round=workshop.round,
-                status=Booking.Status.BOOKED if seat_free else Booking.Status.WAITLISTED,
-                swap=swap,
-            )
+    free = {} if swap else free_seats_in(workshops, registration)
+    bookings = [
+        Booking(
+            registration=registration,
+            workshop=workshop,
+            round=workshop.round,
+            status=Booking.Status.BOOKED if free.get(workshop.pk, 0) > 0 else Booking.Status.WAITLISTED,
+            swap=swap,
         )
+        for workshop in workshops
+    ]
     return Booking.objects.bulk_create(bookings)
+
+
+def free_seats_in(workshops: list[Workshop], registration: Registration) -> dict[int, int]:
+    """`free_seats` of several (locked, distinct) workshops in one query."""
+    booked = (
+        Booking.objects.filter(workshop_id=OuterRef("pk"), status=Booking.Status.BOOKED)
+        .order_by()
+        .values("workshop_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    rows = (
+        Workshop.objects.filter(pk__in=[workshop.pk for workshop in workshops])
+        .annotate(
+            n_booked=Coalesce(Subquery(booked), 0, output_field=IntegerField()),
+            n_held=held_seats(registration.invitation_code_id),
+        )
+        .values_list("pk", "capacity", "n_booked", "n_held")
+    )
+    return {pk: max(capacity - n_booked - n_held, 0) for pk, capacity, n_booked, n_held in rows}
 
 
 def promote(workshop: Workshop, locked: dict[int, Workshop]) -> list[Booking]:
