@@ -4,8 +4,9 @@ Each variant gets a fresh database (migrate, seed_demo), one daphne (and, for `w
 `manage.py send_outbox --loop` process beside it), the warm-up, the registration burst as `make
 bench` runs it (700 registrations, 50 clients, the confirmations drained from the outbox) and the
 last-seats race. Variants (`VARIANTS`): the code of a baseline commit (`--baseline`, default
-`main`, served from a `git archive` of it) or of this tree, with the delivery each names. Kept in
-bench/results/rush.json. Figures, no verdicts.
+`main`, served from a `git archive` of it) or of this tree, with the delivery each names;
+`NAME@COMMIT` serves that commit's code instead (one change at a time, A/B in one run; the commits
+must share the database schema). Kept in bench/results/rush-<database>.json. Figures, no verdicts.
 """
 
 import argparse
@@ -50,7 +51,9 @@ DEFAULT = "baseline-thread,thread,worker"
 
 def baseline_tree(commit: str, workdir: Path) -> tuple[Path, str]:
     """The files of `commit` (a `git archive`), and its short hash."""
-    target = workdir / "baseline"
+    target = workdir / f"tree-{commit}"
+    if target.exists():
+        return target, commit
     target.mkdir()
     archive = workdir / "baseline.tar"
     subprocess.run(["git", "archive", "-o", str(archive), commit], cwd=ROOT, check=True)
@@ -96,11 +99,17 @@ def worker(setup: Setup, wanted: bool):
             process.kill()
 
 
-def variant(setup: Setup, name: str, source: Path) -> dict:
-    _source, env, wants_worker = VARIANTS[name]
+def variant(setup: Setup, spec: str, source: Path, commit: str) -> dict:
+    _source, env, wants_worker = VARIANTS[spec.partition("@")[0]]
     setup.extra_env = env
     setup.root = source
-    figures: dict = {"variant": name, "server_env": env, "load_average_before": load_average()}
+    figures: dict = {
+        "variant": spec,
+        "code": commit,
+        "server_env": env,
+        "send_outbox_worker": wants_worker,
+        "load_average_before": load_average(),
+    }
     fresh_database(setup)
     with daphnes(setup, setup.app, 1, PROBE) as servers, worker(setup, wants_worker) as sender:
         run = Run(setup, servers, budget=120)
@@ -123,7 +132,7 @@ def main(argv: list[str] | None = None) -> None:
     database = args.database or ("postgres" if postgres_available() else "sqlite")
     names = [name.strip() for name in args.variants.split(",") if name.strip()]
     for name in names:
-        if name not in VARIANTS:
+        if name.partition("@")[0] not in VARIANTS:
             parser.error(f"unknown variant {name!r}")
     with tempfile.TemporaryDirectory(prefix="dld-bench-rush-") as workdir:
         setup = Setup(database=database, processes=1, workdir=Path(workdir))
@@ -144,9 +153,17 @@ def main(argv: list[str] | None = None) -> None:
         try:
             for name in names:
                 log(f"rush: {database}, {name}")
-                source = baseline if VARIANTS[name][0] == "baseline" else ROOT
+                kind, _at, commit = name.partition("@")
+                if commit:
+                    source, commit = baseline_tree(commit, Path(workdir))
+                elif VARIANTS[kind][0] == "baseline":
+                    source, commit = baseline, baseline_commit
+                else:
+                    source, commit = ROOT, f"{tree} (working tree)"
                 report["variants"].append(
-                    guarded(lambda name=name, source=source: variant(setup, name, source))
+                    guarded(
+                        lambda name=name, source=source, commit=commit: variant(setup, name, source, commit)
+                    )
                 )
         finally:
             close_db()
