@@ -279,6 +279,8 @@ def register(
             )
             save_extras(registration, extras)
             save_answers(registration, answered)
+            # The choice, not its outcome (seat or waitlist): the trail and its webhooks need no lock.
+            audit.log(registration, "registration.created", changes=_choice_change([], workshops))
             if send_confirmation:
                 # Only the row: the sender renders the mail (QR, calendar, templates) after the
                 # commit, outside the request unless EMAIL_DELIVERY is inline.
@@ -310,9 +312,7 @@ def register(
             if counts["total"] > locked_event.capacity and not (code and code.opens_past_capacity):
                 raise RegistrationError("event_full", _("The event is full."))
             locked = lock_workshops(workshop.pk for workshop in workshops)
-            chosen = [locked[workshop.pk] for workshop in workshops]
-            book(registration, chosen)
-            audit.log(registration, "registration.created", changes=_choice_change([], chosen))
+            book(registration, [locked[workshop.pk] for workshop in workshops])
             # Under the event lock the new total is known: the dashboard's event needs no query.
             created = live.registration_event(registration, "created", counts["total"])
             announce_after_commit(messages=[(live.dashboard(event.pk), created)], workshops=locked)
