@@ -209,6 +209,12 @@ def summary(s: dict) -> dict:
         "registrations_per_s (target >= 100)": pick(s, "registration_burst", "rate_per_s"),
         "registration_p95_ms": pick(s, "registration_burst", "latency_ms", "p95"),
         "registration_errors (target 0)": pick(s, "registration_burst", "errors"),
+        "confirmations_last_sent_s_after_burst": pick(
+            s, "registration_burst", "confirmations", "last_sent_s_after_burst"
+        ),
+        "confirmations_unsent_60_s_after_burst (target 0)": pick(
+            s, "registration_burst", "confirmations", "unsent_60_s_after_burst (target 0)"
+        ),
         "workshops_over_capacity (target 0)": len(
             pick(s, "registration_burst", "database_check", "workshops_over_capacity", default=[])
         ),

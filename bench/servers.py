@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results"
 PG_HOST, PG_PORT, PG_USER = "127.0.0.1", 5432, "postgres"
-PG_DATABASE = "dld_bench"
+PG_DATABASE = "dld_bench"  # unless BENCH_DATABASE says otherwise: see pg_database()
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
@@ -57,6 +57,7 @@ class Setup:
     prefix: str = field(default_factory=lambda: f"dldbench{os.getpid()}")
     extra_env: dict[str, str] = field(default_factory=dict)  # --server-env, for what-if runs
     app: str = "config.asgi:application"  # --asgi-app, for what-if runs
+    root: Path = ROOT  # the source tree daphne serves (bench.rush: another commit's, for a baseline)
 
     def environment(self, **extra: str) -> dict[str, str]:
         env = {
@@ -70,7 +71,9 @@ class Setup:
             "ALLOWED_HOSTS": "127.0.0.1",
             "SITE_URL": "http://127.0.0.1:8000",
             "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-            "EMAIL_DELIVERY": "inline",
+            # The production default: a sender thread of the process renders and sends after
+            # the answer (the registration bench waits for the outbox to drain).
+            "EMAIL_DELIVERY": "thread",
             "LOG_LEVEL": "WARNING",
             "CHANNEL_LAYER_PREFIX": self.prefix,
             "PYTHONDONTWRITEBYTECODE": "1",
@@ -215,7 +218,7 @@ def daphnes(setup: Setup, app: str, count: int, probe: str, timeout: float = 60.
             with log.open("w") as handle:
                 process = subprocess.Popen(
                     [sys.executable, "-m", "daphne", "-v", "0", "-b", "127.0.0.1", "-p", str(port), app],
-                    cwd=ROOT,
+                    cwd=setup.root,
                     env=setup.environment(),
                     stdout=handle,
                     stderr=subprocess.STDOUT,

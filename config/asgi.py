@@ -44,7 +44,8 @@ class SyncStackHandler(ASGIHandler):
         # stock handler sends them from another thread, whose connection is not this one.
         close_old_connections()
         try:
-            return self.get_response(request)
+            with outbox.traffic.request():  # the sender threads make way (events.outbox.Traffic)
+                return self.get_response(request)
         finally:
             close_old_connections()
 

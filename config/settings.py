@@ -284,6 +284,10 @@ EMAIL_DELIVERY = os.environ.get("EMAIL_DELIVERY", "thread")
 # With "thread", each process's sender also retries due mails this often (seconds; 0: off, then
 # run `send_outbox` from cron). Several processes may do so at once: a mail is claimed atomically.
 OUTBOX_RETRY_INTERVAL = env_int("OUTBOX_RETRY_INTERVAL", 60)
+# A sender thread shares its process's CPU with the requests (one core at most: the GIL). Before each
+# job it waits until the process serves no request, at most this many seconds (then it goes
+# anyway), so a rush of registrations is answered first and its mails follow. 0: never waits.
+OUTBOX_SENDER_YIELD_SECONDS = float(os.environ.get("OUTBOX_SENDER_YIELD_SECONDS", "1.0"))
 # Messages to a group go out no faster than this many mails a minute, across all processes (the
 # mail provider's limit); each mail gets its moment in the outbox. 0: no limit. Mails about one's
 # own registration and bookings never wait behind them.

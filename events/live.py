@@ -12,11 +12,14 @@ import asyncio
 import json
 import logging
 import os
+import threading
 from collections.abc import Iterable
+from concurrent.futures import Future
 
 from asgiref.sync import SyncToAsync, async_to_sync
 from channels.layers import get_channel_layer
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import close_old_connections
 
 from events.models import Registration, Workshop, secret_hash
 from events.schemas import WorkshopOut
@@ -106,12 +109,15 @@ def publish_batch(batch: Iterable[tuple[Groups, dict | None]]) -> None:
     _deliver(per_group)
 
 
-def _deliver(per_group: dict[str, list[dict]]) -> None:
+def _deliver(
+    per_group: dict[str, list[dict]], loop: asyncio.AbstractEventLoop | None = None
+) -> Future | None:
     """Send each group its events. A socket hears a group's events in order: one group's sends one
-    after another, the groups side by side."""
+    after another, the groups side by side. `loop`: the server's, for a thread asgiref does not
+    know (WorkshopNews); returns the future of the sends handed to it."""
     layer = get_channel_layer()
     if layer is None or not per_group:
-        return
+        return None
 
     async def send_in_order(group: str, events: list[dict]) -> None:
         for event in events:
@@ -123,17 +129,18 @@ def _deliver(per_group: dict[str, list[dict]]) -> None:
             PUBLISH_TIMEOUT,
         )
 
-    loop = _server_loop()
+    loop = loop or _server_loop()
     if loop is not None:
         future = asyncio.run_coroutine_threadsafe(send_all(), loop)
         _in_flight.add(future)
         future.add_done_callback(_in_flight.discard)
         future.add_done_callback(_report_failure)
-        return
+        return future
     try:
         async_to_sync(send_all)()
     except Exception:
         logger.warning("live events not delivered", exc_info=True)
+    return None
 
 
 async def sent() -> None:
@@ -174,12 +181,77 @@ def publish_changes(
 ) -> None:
     """After a commit: `messages` as they are, then a `registration` event per (id, action) for its
     edition's dashboard and a `workshop` event per workshop for its edition's programme and
-    dashboard."""
-    publish_batch(
-        messages
-        + [registration_message(registration_id, action) for registration_id, action in registrations]
-        + workshop_messages(workshop_ids)
-    )
+    dashboard (in a server process: by `workshop_news`, after the request)."""
+    loop = _server_loop()
+    batch = messages + [
+        registration_message(registration_id, action) for registration_id, action in registrations
+    ]
+    if loop is None:
+        publish_batch(batch + workshop_messages(workshop_ids))
+        return
+    publish_batch(batch)
+    workshop_news.add(workshop_ids, loop)
+
+
+class WorkshopNews:
+    """In a server process, the `workshop` events are built by a thread of their own, once for all
+    the workshops changed since it last built them, each with its figures as they are then (one
+    query, one for the speakers). In a rush of registrations the same few workshops change in every
+    request: their events are built a few times a second instead of three times a request, and the
+    request does not wait for them. A socket still hears every workshop's latest figures; the thread
+    starts building as soon as it is free."""
+
+    def __init__(self):
+        self._pending: set[int] = set()
+        self._waiting: list[Future] = []  # in `_in_flight` meanwhile: `sent()` waits for them
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def add(self, workshop_ids: Iterable[int], loop: asyncio.AbstractEventLoop) -> None:
+        workshop_ids = set(workshop_ids)
+        if not workshop_ids:
+            return
+        done: Future = Future()
+        _in_flight.add(done)
+        done.add_done_callback(_in_flight.discard)
+        with self._lock:
+            self._pending |= workshop_ids
+            self._waiting.append(done)
+            self._loop = loop
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="live-workshops", daemon=True)
+                self._thread.start()
+        self._wake.set()
+
+    def _run(self) -> None:
+        while True:
+            self._wake.wait()
+            self._wake.clear()
+            with self._lock:
+                ids, self._pending = sorted(self._pending), set()
+                waiting, self._waiting = self._waiting, []
+                loop = self._loop
+            try:
+                if ids and loop is not None and loop.is_running():
+                    per_group: dict[str, list[dict]] = {}
+                    for groups, message in workshop_messages(ids):
+                        text = json.dumps(message, cls=DjangoJSONEncoder)
+                        for group in _names(groups):
+                            per_group.setdefault(group, []).append({"type": HANDLER, "text": text})
+                    future = _deliver(per_group, loop)
+                    if future is not None:
+                        future.result(timeout=PUBLISH_TIMEOUT + 1)  # in order: one batch at a time
+            except Exception:
+                logger.warning("workshop events not delivered", exc_info=True)
+            finally:
+                close_old_connections()
+                for done in waiting:
+                    done.set_result(None)
+
+
+workshop_news = WorkshopNews()
 
 
 def workshop_messages(workshop_ids: list[int]) -> list[tuple[Groups, dict]]:

@@ -8,9 +8,11 @@ stays unsent as failed, shown to organisers on the dashboard and in the admin, w
 it again. Builders live with their app (`events.emails`, `networking.emails`).
 """
 
+import contextlib
 import logging
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime, timedelta
 from functools import partial
@@ -87,6 +89,56 @@ def queue(
     return email
 
 
+class Traffic:
+    """The requests this process is serving (config.asgi counts them). A sender thread shares the
+    process's one core (the GIL) with them: before each job it waits for a quiet moment, so that a
+    rush is answered first and its mails follow (OUTBOX_SENDER_YIELD_SECONDS at most)."""
+
+    # No request for this long: quiet (the next one of a rush is usually on its way sooner).
+    QUIET = 0.02
+
+    def __init__(self):
+        self._serving = 0
+        self._last = float("-inf")  # when a request last started or ended (monotonic)
+        self._changed = threading.Condition()
+
+    @contextlib.contextmanager
+    def request(self) -> Iterator[None]:
+        with self._changed:
+            self._serving += 1
+            self._last = time.monotonic()
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._serving -= 1
+                self._last = time.monotonic()
+                self._changed.notify_all()
+
+    def wait_for_quiet(self, longest: float) -> bool:
+        """Return once no request has run for QUIET seconds (True), or after `longest` (False)."""
+        deadline = time.monotonic() + longest
+        with self._changed:
+            while True:
+                now = time.monotonic()
+                if not self._serving and now - self._last >= self.QUIET:
+                    return True
+                if now >= deadline:
+                    return False
+                quiet_at = deadline if self._serving else self._last + self.QUIET
+                self._changed.wait(min(deadline, quiet_at) - now)
+
+
+traffic = Traffic()
+_in_sender = threading.local()
+
+
+def make_way() -> None:
+    """In a sender thread: let the requests of this process go first (see Traffic)."""
+    if getattr(_in_sender, "active", False) and settings.OUTBOX_SENDER_YIELD_SECONDS > 0:
+        traffic.wait_for_quiet(settings.OUTBOX_SENDER_YIELD_SECONDS)
+
+
 class Sender:
     """A background thread of this process (mail has one, webhooks their own, so a slow receiver
     never holds up the mail): rendering, SMTP and POSTs never hold up the request that queued them
@@ -106,7 +158,9 @@ class Sender:
         """Run `function(*args)` in this sender's thread."""
 
         def run() -> object:
+            _in_sender.active = True
             try:
+                make_way()
                 return function(*args)
             finally:
                 close_old_connections()
@@ -417,7 +471,9 @@ def send_again(emails: "QuerySet[OutboundEmail]") -> int:
 def deliver_due(throttled: bool | None = None) -> tuple[int, int]:
     """Send everything that is due (`throttled` as for `due`). Returns (sent, failed)."""
     sent = failed = 0
-    for email_id in due(throttled):
+    for number, email_id in enumerate(due(throttled)):
+        if number:
+            make_way()  # a round of many mails in a sender thread (the retry loop)
         if deliver(email_id):
             sent += 1
         else:

@@ -246,34 +246,18 @@ def register(
         address_verified_at = now if delegation is not None and delegation.address_verified else None
     else:
         address_verified_at = None if address_token else now
+    reference = unique_reference()  # a read, before the transaction (SQLite writes one at a time)
     try:
         with transaction.atomic():
-            # NO KEY UPDATE: registrations line up behind each other, yet rows that merely refer to
-            # the event (an audit entry written under a workshop's lock) need not wait for them.
-            locked_event = Event.objects.select_for_update(no_key=True).get(pk=event.pk)
             code = use_code(code, now) if code is not None else None
             if code is not None and code.role:
                 role = code.role
-            if (
-                not by_organiser
-                and not (code and code.opens_closed_registration)
-                and not locked_event.registration_is_open(now)
-            ):
-                raise RegistrationError("registration_closed", _("Registration for this event is closed."))
-            counts = Registration.objects.filter(event=event, status=Registration.Status.CONFIRMED).aggregate(
-                total=Count("id"), same_email=Count("id", filter=Q(email__iexact=email))
-            )
-            # Organisers and desks are told (they can look people up anyway); the public is not.
-            if counts["same_email"] and vouched:
-                raise RegistrationError(
-                    "email_taken", _("This e-mail address is already registered."), field="email"
-                )
-            if counts["total"] >= locked_event.capacity and not (code and code.opens_past_capacity):
-                raise RegistrationError("event_full", _("The event is full."))
-            answered = clean_answers(locked_event, role, answers) if answers is not None else {}
+            answered = clean_answers(event, role, answers) if answers is not None else {}
+            # Everything that does not depend on the event's capacity is written before its lock,
+            # so that the lock, which registrations line up behind, covers as little as possible.
             registration = Registration.objects.create(
                 event=event,
-                reference=unique_reference(),
+                reference=reference,
                 delegation=delegation,
                 first_name=first_name,
                 last_name=last_name,
@@ -295,19 +279,42 @@ def register(
             )
             save_extras(registration, extras)
             save_answers(registration, answered)
-            locked = lock_workshops(workshop.pk for workshop in workshops)
-            chosen = [locked[workshop.pk] for workshop in workshops]
-            book(registration, chosen)
-            audit.log(registration, "registration.created", changes=_choice_change([], chosen))
+            # The choice, not its outcome (seat or waitlist): the trail and its webhooks need no lock.
+            audit.log(registration, "registration.created", changes=_choice_change([], workshops))
             if send_confirmation:
+                # Only the row: the sender renders the mail (QR, calendar, templates) after the
+                # commit, outside the request unless EMAIL_DELIVERY is inline.
                 outbox.queue(
                     "registration_confirmation",
                     to=email,
                     registration=registration,
                     context={"address_token": address_token} if address_token else {},
                 )
+            # NO KEY UPDATE: registrations line up behind each other, yet rows that merely refer to
+            # the event (the rows above, an audit entry written under a workshop's lock) need not
+            # wait for them. The event first, then the workshops (events.services.seats), as everywhere.
+            locked_event = Event.objects.select_for_update(no_key=True).get(pk=event.pk)
+            if (
+                not by_organiser
+                and not (code and code.opens_closed_registration)
+                and not locked_event.registration_is_open(now)
+            ):
+                raise RegistrationError("registration_closed", _("Registration for this event is closed."))
+            # Read under the lock, this registration's own row included.
+            counts = Registration.objects.filter(event=event, status=Registration.Status.CONFIRMED).aggregate(
+                total=Count("id"), same_email=Count("id", filter=Q(email__iexact=email))
+            )
+            # Organisers and desks are told (they can look people up anyway); the public is not.
+            if counts["same_email"] > 1 and vouched:
+                raise RegistrationError(
+                    "email_taken", _("This e-mail address is already registered."), field="email"
+                )
+            if counts["total"] > locked_event.capacity and not (code and code.opens_past_capacity):
+                raise RegistrationError("event_full", _("The event is full."))
+            locked = lock_workshops(workshop.pk for workshop in workshops)
+            book(registration, [locked[workshop.pk] for workshop in workshops])
             # Under the event lock the new total is known: the dashboard's event needs no query.
-            created = live.registration_event(registration, "created", counts["total"] + 1)
+            created = live.registration_event(registration, "created", counts["total"])
             announce_after_commit(messages=[(live.dashboard(event.pk), created)], workshops=locked)
     except IntegrityError as error:
         # The unique index is the last word if two requests for one e-mail slip past the check.

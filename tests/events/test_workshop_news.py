@@ -1,0 +1,58 @@
+"""In a server process the `workshop` events of a commit are built after the request by a thread
+of their own (events.live.WorkshopNews), for every workshop changed meanwhile, with its figures as
+they are then; `live.sent()` waits for them as for any other send."""
+
+import asyncio
+import json
+import threading
+
+import pytest
+from channels.layers import get_channel_layer
+
+from events import live
+from tests.factories import register_attendee
+
+pytestmark = pytest.mark.django_db(transaction=True)  # the thread reads with a connection of its own
+
+
+@pytest.fixture
+def server_loop():
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    yield loop
+    loop.call_soon_threadsafe(loop.stop)
+    thread.join(5)
+
+
+def on(loop, coroutine, timeout: float = 10):
+    return asyncio.run_coroutine_threadsafe(coroutine, loop).result(timeout)
+
+
+def test_the_events_carry_the_figures_after_the_commits(event, programme, server_loop):
+    layer = get_channel_layer()
+    channel = on(server_loop, layer.new_channel())
+    on(server_loop, layer.group_add(live.programme(event.pk), channel))
+    register_attendee(event, 1, programme["small"])
+    register_attendee(event, 2, programme["small"], programme["digital"])
+
+    news = live.WorkshopNews()
+    news.add([programme["small"].pk], server_loop)
+    news.add([programme["small"].pk, programme["digital"].pk], server_loop)
+    on(server_loop, live.sent())
+
+    heard = {}
+    while True:
+        try:
+            message = on(server_loop, asyncio.wait_for(layer.receive(channel), 0.5))
+        except TimeoutError:
+            break
+        workshop = json.loads(message["text"])["workshop"]
+        heard[workshop["id"]] = workshop["free"]
+    assert heard == {programme["small"].pk: 0, programme["digital"].pk: 39}
+
+
+def test_nothing_to_build_starts_no_thread(server_loop):
+    news = live.WorkshopNews()
+    news.add([], server_loop)
+    assert news._thread is None
