@@ -874,11 +874,12 @@ def run_day(processes: int, args: argparse.Namespace) -> dict:
             workdir=Path(workdir),
             redis_url=REDIS_URL,
             prefix=f"dldbenchday{os.getpid()}p{processes}",
-            extra_env={"EMAIL_DELIVERY": args.email_delivery},
+            extra_env={"EMAIL_DELIVERY": args.email_delivery, **args.server_env},
         )
         report: dict = {
             "processes": processes,
             "email_delivery": args.email_delivery,
+            "server_env_overrides": args.server_env,
             "load_average_before": load_average(),
         }
         report.update(prepare_database(setup))
@@ -1036,8 +1037,16 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
         help="EMAIL_DELIVERY of the servers: the application's default, thread (mails rendered and sent in "
         "the process's sender thread after the answer), or inline as the other benches (in the request)",
     )
+    parser.add_argument(
+        "--server-env",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="extra environment for the servers, for what-if runs (e.g. MALLOC_ARENA_MAX=2); repeatable",
+    )
     parser.add_argument("--chart", action="store_true", help=f"write {CHART.name} from the figures")
     args = parser.parse_args(argv)
+    args.server_env = dict(item.split("=", 1) for item in args.server_env)
     args.process_counts = [int(n) for n in args.processes.split(",") if n.strip()]
     return args
 
