@@ -109,6 +109,13 @@ def publish_batch(batch: Iterable[tuple[Groups, dict | None]]) -> None:
     _deliver(per_group)
 
 
+def delivery_timeout(per_group: dict[str, list[dict]]) -> float:
+    """PUBLISH_TIMEOUT for each event of the longest group: a batch of two dozen workshops to
+    hundreds of sockets (WorkshopNews after a rush) takes longer than one event, and cut off half
+    way it would leave the sockets with old figures until the next change."""
+    return PUBLISH_TIMEOUT * max((len(events) for events in per_group.values()), default=1)
+
+
 def _deliver(
     per_group: dict[str, list[dict]], loop: asyncio.AbstractEventLoop | None = None
 ) -> Future | None:
@@ -126,7 +133,7 @@ def _deliver(
     async def send_all() -> None:
         await asyncio.wait_for(
             asyncio.gather(*(send_in_order(group, events) for group, events in per_group.items())),
-            PUBLISH_TIMEOUT,
+            delivery_timeout(per_group),
         )
 
     loop = loop or _server_loop()
@@ -241,10 +248,12 @@ class WorkshopNews:
                         for group in _names(groups):
                             per_group.setdefault(group, []).append({"type": HANDLER, "text": text})
                     future = _deliver(per_group, loop)
-                    if future is not None:
-                        future.result(timeout=PUBLISH_TIMEOUT + 1)  # in order: one batch at a time
+                    if future is not None:  # in order: one batch at a time
+                        future.result(timeout=delivery_timeout(per_group) + 1)
             except Exception:
                 logger.warning("workshop events not delivered", exc_info=True)
+                with self._lock:  # built again with the next change: no socket keeps old figures
+                    self._pending |= set(ids)
             finally:
                 close_old_connections()
                 for done in waiting:

@@ -7,7 +7,7 @@ import json
 import threading
 
 import pytest
-from channels.layers import get_channel_layer
+from channels.layers import InMemoryChannelLayer, get_channel_layer
 
 from events import live
 from tests.factories import register_attendee
@@ -56,3 +56,51 @@ def test_nothing_to_build_starts_no_thread(server_loop):
     news = live.WorkshopNews()
     news.add([], server_loop)
     assert news._thread is None
+
+
+def test_a_batch_may_take_the_publish_timeout_for_each_of_its_events():
+    assert (
+        live.delivery_timeout({"programme.1": [{}] * 24, "dashboard.1": [{}] * 3})
+        == 24 * live.PUBLISH_TIMEOUT
+    )
+    assert live.delivery_timeout({"programme.1": [{}]}) == live.PUBLISH_TIMEOUT
+
+
+class RefusingLayer(InMemoryChannelLayer):
+    """Redis refusing every send while `refusing`, as when it restarts under the server."""
+
+    refusing = False
+
+    async def group_send(self, group, message):
+        if RefusingLayer.refusing:
+            raise ConnectionError("connection refused")
+        await super().group_send(group, message)
+
+
+def test_workshops_whose_events_failed_are_built_again_with_the_next_change(
+    event, programme, server_loop, settings
+):
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": f"{__name__}.RefusingLayer"}}
+    RefusingLayer.refusing = True
+    layer = get_channel_layer()
+    channel = on(server_loop, layer.new_channel())
+    on(server_loop, layer.group_add(live.programme(event.pk), channel))
+    news = live.WorkshopNews()
+
+    register_attendee(event, 1, programme["small"])
+    news.add([programme["small"].pk], server_loop)  # refused: nothing heard
+    on(server_loop, live.sent())
+    RefusingLayer.refusing = False
+    register_attendee(event, 2, programme["digital"])
+    news.add([programme["digital"].pk], server_loop)
+    on(server_loop, live.sent())
+
+    heard = {}
+    while True:
+        try:
+            message = on(server_loop, asyncio.wait_for(layer.receive(channel), 0.5))
+        except TimeoutError:
+            break
+        workshop = json.loads(message["text"])["workshop"]
+        heard[workshop["id"]] = workshop["free"]
+    assert heard == {programme["small"].pk: 1, programme["digital"].pk: 39}
