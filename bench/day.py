@@ -548,6 +548,9 @@ async def sockets_phase(day: Day, prepared: Prepared, attendees: int) -> dict:
     return figures
 
 
+CONVERGE_S = 30.0  # after the rush's 3 s: the longest wait for every socket's final seat counts
+
+
 def seat_tracker(seen: dict[int, tuple[int, int]]) -> Callable[[str, str, float], None]:
     """Keeps the last seat count (booked, waitlisted) a programme socket heard per workshop."""
 
@@ -604,16 +607,28 @@ async def rush_phase(day: Day, attendees: int) -> tuple[dict, list[str]]:
             "max": max(received, default=0),
         }
         figures["messages_missing"] = expected * len(programme_sockets) - sum(received)
-    for live in programme_sockets:
-        live.on_message = None
     figures["database_check"] = await asyncio.to_thread(check_capacity)
     now = await asyncio.to_thread(seat_counts)
-    stale = [sum(1 for workshop, counts in last.items() if now.get(workshop) != counts) for last in seen]
+
+    def stale() -> list[int]:
+        return [sum(1 for workshop, counts in last.items() if now.get(workshop) != counts) for last in seen]
+
+    at_3_s = stale()
+    # The figures go out a few times a second per process (events.live.WorkshopNews), read at
+    # that moment: how long until every socket has the final ones, if they ever do.
+    waited = 0.0
+    while any(stale()) and waited < CONVERGE_S:
+        await asyncio.sleep(0.5)
+        waited += 0.5
     figures["after_the_rush"] = {
         "what": "per programme socket, the workshops whose last seat count it heard differs from the database's",
-        "sockets_with_a_stale_seat_count": sum(1 for count in stale if count),
-        "stale_workshop_counts_per_socket_max": max(stale, default=0),
+        "sockets_with_a_stale_seat_count": sum(1 for count in at_3_s if count),
+        "stale_workshop_counts_per_socket_max": max(at_3_s, default=0),
+        "every_socket_current_after_s": round(3.0 + waited, 1) if not any(stale()) else None,
+        f"sockets_still_stale_after_{3 + CONVERGE_S:.0f}_s": sum(1 for count in stale() if count),
     }
+    for live in programme_sockets:
+        live.on_message = None
     tokens = [
         result.json()["manage_url"].rstrip("/").rsplit("/", 1)[-1] for result in load.results if result.ok
     ]
