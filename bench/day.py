@@ -60,9 +60,9 @@ from websockets.asyncio.client import connect
 
 from bench.arrival import WINDOW_MINUTES, arrival_seconds
 from bench.baseline import warm_up
-from bench.checkin import scanner_tokens
+from bench.checkin import burst_badges, scanner_tokens
 from bench.client import Client, ConnectionError_, Load, Result, latency_ms, run_load, summarise
-from bench.common import BURST_DOMAIN, Run, bearer, close_db, keep_result, qr_payload, statuses
+from bench.common import BURST_DOMAIN, Run, bearer, close_db, keep_result, statuses
 from bench.messages import organiser_token
 from bench.poll import counted
 from bench.registration import check_capacity, payloads
@@ -406,18 +406,6 @@ def prepare() -> Prepared:
     )
 
 
-def rush_badges() -> list[str]:
-    from events.models import Registration
-
-    secrets = list(
-        Registration.objects.filter(email__endswith="@" + BURST_DOMAIN)
-        .order_by("pk")
-        .values_list("badge_secret", flat=True)
-    )
-    close_db()
-    return [qr_payload(secret) for secret in secrets]
-
-
 def a_move() -> tuple[int, int, int, int]:
     """(workshop, its version, its room, a free room of its round that seats its capacity)."""
     from events.models import Event, Room, Workshop
@@ -636,7 +624,7 @@ async def rush_phase(day: Day, attendees: int) -> tuple[dict, list[str]]:
 
 
 async def arrival_phase(day: Day, prepared: Prepared, window_s: float) -> dict:
-    badges = await asyncio.to_thread(rush_badges)
+    badges = await asyncio.to_thread(burst_badges)  # the rush is the burst's registrations
     rng = random.Random(SEED)
     # bench.arrival's morning curve (30 minutes before the opening) squeezed into `window_s`.
     moments = [

@@ -29,6 +29,18 @@ def on(loop, coroutine, timeout: float = 10):
     return asyncio.run_coroutine_threadsafe(coroutine, loop).result(timeout)
 
 
+def free_seats_heard(layer, channel, loop) -> dict[int, int]:
+    """Per workshop the free seats of the last `workshop` event the channel got."""
+    heard = {}
+    while True:
+        try:
+            message = on(loop, asyncio.wait_for(layer.receive(channel), 0.5))
+        except TimeoutError:
+            return heard
+        workshop = json.loads(message["text"])["workshop"]
+        heard[workshop["id"]] = workshop["free"]
+
+
 def test_the_events_carry_the_figures_after_the_commits(event, programme, server_loop):
     layer = get_channel_layer()
     channel = on(server_loop, layer.new_channel())
@@ -41,14 +53,7 @@ def test_the_events_carry_the_figures_after_the_commits(event, programme, server
     news.add([programme["small"].pk, programme["digital"].pk], server_loop)
     on(server_loop, live.sent())
 
-    heard = {}
-    while True:
-        try:
-            message = on(server_loop, asyncio.wait_for(layer.receive(channel), 0.5))
-        except TimeoutError:
-            break
-        workshop = json.loads(message["text"])["workshop"]
-        heard[workshop["id"]] = workshop["free"]
+    heard = free_seats_heard(layer, channel, server_loop)
     assert heard == {programme["small"].pk: 0, programme["digital"].pk: 39}
 
 
@@ -95,12 +100,5 @@ def test_workshops_whose_events_failed_are_built_again_with_the_next_change(
     news.add([programme["digital"].pk], server_loop)
     on(server_loop, live.sent())
 
-    heard = {}
-    while True:
-        try:
-            message = on(server_loop, asyncio.wait_for(layer.receive(channel), 0.5))
-        except TimeoutError:
-            break
-        workshop = json.loads(message["text"])["workshop"]
-        heard[workshop["id"]] = workshop["free"]
+    heard = free_seats_heard(layer, channel, server_loop)
     assert heard == {programme["small"].pk: 1, programme["digital"].pk: 39}
