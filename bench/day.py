@@ -67,7 +67,7 @@ from bench.messages import organiser_token
 from bench.poll import counted
 from bench.registration import check_capacity, payloads
 from bench.registration import programme as bookable_programme
-from bench.runner import guarded, load_average, log
+from bench.runner import guarded, load_average, log, pick
 from bench.servers import (
     PG_HOST,
     PG_PORT,
@@ -940,14 +940,6 @@ def timeline(sampler: Sampler, day: Day, origin: float) -> dict:
             for p in day.phases
         ],
     }
-
-
-def pick(data: Any, *path: str) -> Any:
-    for key in path:
-        if not isinstance(data, dict) or key not in data:
-            return None
-        data = data[key]
-    return data
 
 
 def summary(phases: dict) -> dict:
