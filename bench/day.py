@@ -539,13 +539,20 @@ async def sockets_phase(day: Day, prepared: Prepared, attendees: int) -> dict:
 CONVERGE_S = 30.0  # after the rush's 3 s: the longest wait for every socket's final seat counts
 
 
-def seat_tracker(seen: dict[int, tuple[int, int]]) -> Callable[[str, str, float], None]:
-    """Keeps the last seat count (booked, waitlisted) a programme socket heard per workshop."""
+def seat_tracker(seen: dict[int, tuple[int, int]], older: list[int]) -> Callable[[str, str, float], None]:
+    """Keeps the seat count (booked, waitlisted) a programme socket shows per workshop: as the
+    programme page does, the one of the highest revision it heard. Counts in `older[0]` the events
+    that arrived after a newer one (the page leaves them unshown)."""
+    revisions: dict[int, int] = {}
 
     def on_message(kind: str, raw: str, _at: float) -> None:
         if kind == "workshop":
             workshop = json.loads(raw)["workshop"]
-            seen[workshop["id"]] = (workshop["booked"], workshop["waitlisted"])
+            if workshop["revision"] >= revisions.get(workshop["id"], -1):
+                revisions[workshop["id"]] = workshop["revision"]
+                seen[workshop["id"]] = (workshop["booked"], workshop["waitlisted"])
+            else:
+                older[0] += 1
 
     return on_message
 
@@ -569,8 +576,9 @@ async def rush_phase(day: Day, attendees: int) -> tuple[dict, list[str]]:
     items = payloads(codes, rounds, attendees, BURST_DOMAIN)
     programme_sockets = day.of("programme")
     seen: list[dict[int, tuple[int, int]]] = [{} for _ in programme_sockets]
+    older = [0]
     for live, last in zip(programme_sockets, seen, strict=True):
-        live.on_message = seat_tracker(last)
+        live.on_message = seat_tracker(last, older)
     with day.phase("rush") as figures:
         before = [live.counts["workshop"] for live in programme_sockets]
         load = await run_load(
@@ -614,6 +622,7 @@ async def rush_phase(day: Day, attendees: int) -> tuple[dict, list[str]]:
         "stale_workshop_counts_per_socket_max": max(at_3_s, default=0),
         "every_socket_current_after_s": round(3.0 + waited, 1) if not any(stale()) else None,
         f"sockets_still_stale_after_{3 + CONVERGE_S:.0f}_s": sum(1 for count in stale() if count),
+        "events_older_than_one_heard_before": older[0],
     }
     for live in programme_sockets:
         live.on_message = None

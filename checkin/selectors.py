@@ -59,6 +59,14 @@ def _bucket(moment: datetime) -> datetime:
 
 def _workshops(event: Event, now: datetime) -> tuple[list[dict], list[dict]]:
     """Seats, waitlist and check-ins per workshop, and the no-show rate per started round."""
+    # Read before the counts: a revision is never newer than the figures sent with it, so a live
+    # event read later (a higher revision) still replaces them on the dashboard.
+    listed = list(
+        Workshop.objects.filter(round__event=event, round__kind=Round.Kind.WORKSHOPS)
+        .select_related("round", "room")
+        .annotate(held=held_seats())
+        .order_by("round__starts_at", "title")
+    )
     present_at_door = CheckIn.objects.filter(
         registration_id=OuterRef("registration_id"), workshop_id=OuterRef("workshop_id")
     )
@@ -82,12 +90,7 @@ def _workshops(event: Event, now: datetime) -> tuple[list[dict], list[dict]]:
     )
     workshops = []
     rounds: dict[int, dict] = {}
-    for workshop in (
-        Workshop.objects.filter(round__event=event, round__kind=Round.Kind.WORKSHOPS)
-        .select_related("round", "room")
-        .annotate(held=held_seats())
-        .order_by("round__starts_at", "title")
-    ):
+    for workshop in listed:
         counts = seats.get(workshop.pk, {})
         booked = counts.get("booked", 0)
         occupancy = booked / workshop.capacity if workshop.capacity else 0.0
@@ -99,6 +102,7 @@ def _workshops(event: Event, now: datetime) -> tuple[list[dict], list[dict]]:
                 "round_id": workshop.round_id,
                 "room": workshop.room.name,
                 "capacity": workshop.capacity,
+                "revision": workshop.revision,
                 "booked": booked,
                 "held": workshop.held,
                 "free": max(workshop.capacity - booked - workshop.held, 0),

@@ -257,6 +257,11 @@ class Workshop(models.Model):
     )
     # Bumped on every change attendees should see; the iCalendar SEQUENCE.
     sequence = models.PositiveIntegerField(_("sequence"), default=0, editable=False)
+    # Raised in the transaction of every change its live events announce (seats, room, round), so
+    # the figures read with it are its figures: a page keeps the highest it heard. Two server
+    # processes build and send their events each in their own time; without it, the older figures
+    # of the busier one could arrive last and stay on the screens.
+    revision = models.PositiveBigIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -277,6 +282,17 @@ class Workshop(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs):
+        # The revision is only ever raised by a query (events.services.seats): saving a copy read
+        # before a booking must not put its older revision back.
+        if not self._state.adding and not kwargs.get("force_insert") and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "revision"
+            ]
+        super().save(*args, **kwargs)
 
     @property
     def is_bookable(self) -> bool:

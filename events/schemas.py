@@ -112,6 +112,10 @@ class WorkshopOut(Schema):
     )
     waitlisted: int
     sequence: int
+    revision: int = Field(
+        description="Raised with every change of its seats, room or round: of two events about a "
+        "workshop, the one with the higher revision is the newer."
+    )
     speakers: list[SpeakerOut]
 
     @staticmethod

@@ -228,7 +228,12 @@ def announce_after_commit(
     *, registrations: Iterable[tuple[int, str]] = (), workshops=(), messages: Iterable[tuple[str, dict]] = ()
 ) -> None:
     """Publish the changes once the transaction commits (never a change that was rolled back):
-    `messages` as they are, events for `registrations` and `workshops` built after the commit."""
-    transaction.on_commit(
-        partial(live.publish_changes, list(messages), list(registrations), sorted(set(workshops)))
-    )
+    `messages` as they are, events for `registrations` and `workshops` built after the commit.
+
+    The workshops' revision is raised with the change (see Workshop.revision); their rows are
+    locked in id order first, as everywhere, in the same statement."""
+    workshop_ids = sorted(set(workshops))
+    if workshop_ids:
+        in_order = Workshop.objects.filter(pk__in=workshop_ids).order_by("pk").select_for_update()
+        Workshop.objects.filter(pk__in=in_order.values("pk")).update(revision=F("revision") + 1)
+    transaction.on_commit(partial(live.publish_changes, list(messages), list(registrations), workshop_ids))

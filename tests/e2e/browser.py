@@ -3,11 +3,14 @@ contexts as a visitor, an organiser or a phone has them, and the checks run on a
 sideways overflow), a page opened live (its socket's snapshot in). The fixtures built on it are in tests/e2e/conftest.py."""
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from django.conf import settings
 from django.test import Client
 from playwright.sync_api import expect
+
+from events import live
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -140,3 +143,14 @@ def type_by_keyboard(page, values: dict[str, str]) -> None:
     for element_id, value in values.items():
         tab_to(page, element_id)
         page.keyboard.type(value)
+
+
+def publish_workshop(workshop, **figures) -> None:
+    """The `workshop` event as the server builds it now, with `figures` put in; from this process
+    (Redis carries it to the server's sockets) and in a thread: async_to_sync refuses to run
+    beside Playwright's event loop."""
+    [(groups, message)] = live.workshop_messages([workshop.pk])
+    message["workshop"].update(figures)
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(live.publish_batch, [(groups, message)]).result()
+

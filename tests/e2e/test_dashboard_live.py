@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from events import live, services
 from networking.models import Offer
 from tests.clock import at
-from tests.e2e.browser import log_in, new_context
+from tests.e2e.browser import log_in, new_context, publish_workshop
 from tests.live import daphne
 from tests.support import requires_redis
 
@@ -159,3 +159,32 @@ def test_after_a_logout_the_dashboard_stops_reconnecting_and_asks_to_log_in(staf
     expect(link).to_have_attribute("href", "/admin/login/?next=/dashboard/")
     dashboard.wait_for_timeout(2500)  # longer than the first reconnect could wait
     assert len(sockets) == 1
+
+
+@requires_redis
+def test_an_older_workshop_event_arriving_late_leaves_the_newer_seats(
+    transactional_db, chromium, programme, make_attendee, event, staff_user
+):
+    """Two server processes send their events each in their own time: the dashboard keeps the
+    seats of the highest revision it heard, not the last to arrive."""
+    small, raad = programme["small"], programme["raad"]
+    make_attendee(1, small)
+
+    with daphne() as server:
+        context, page = organiser_page(chromium, server, staff_user)
+        page.goto("/dashboard/")
+        expect(page.locator("#live-status")).to_have_attribute("data-state", "online")
+        booked = page.locator(f'#workshop-rows tr[data-workshop="{small.pk}"] [data-field="booked"]')
+        marker = page.locator(f'#workshop-rows tr[data-workshop="{raad.pk}"] [data-field="booked"]')
+        expect(booked).to_have_text("1")
+
+        # From before the registration, then a marker of raad's current revision: once it shows,
+        # the older event has been and gone.
+        publish_workshop(small, revision=0, booked=0, free=2)
+        publish_workshop(raad, booked=3, free=37)
+        expect(marker).to_have_text("3")
+        expect(booked).to_have_text("1")
+
+        publish_workshop(small, revision=5, booked=2, free=0)
+        expect(booked).to_have_text("2")
+        context.close()

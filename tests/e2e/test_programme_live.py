@@ -5,7 +5,8 @@ import re
 from playwright.sync_api import expect
 
 from events import services
-from tests.e2e.browser import new_context, open_live
+from tests.e2e.browser import new_context, open_live, publish_workshop
+from tests.support import requires_redis
 
 
 def test_changing_a_workshop_updates_both_seat_counts_live(
@@ -69,4 +70,34 @@ def test_changing_a_workshop_updates_both_seat_counts_live(
     )
     expect(seats["small"]).to_have_text("nog 2 plekken")
     expect(seats["raad"]).to_have_text("nog 39 plekken")
+    assert watcher.evaluate("window.__noReload") is True
+
+
+@requires_redis
+def test_an_older_workshop_event_arriving_late_leaves_the_newer_figures(
+    event, programme, make_attendee, server, anonymous_context
+):
+    """Two server processes send their events each in their own time: the page keeps the figures
+    of the highest revision it heard, not the last to arrive."""
+    small, raad = programme["small"], programme["raad"]
+    make_attendee(1, small)
+    small.refresh_from_db()
+    raad.refresh_from_db()
+    assert small.revision == 1  # the registration raised it
+
+    watcher = anonymous_context.new_page()
+    open_live(watcher, "/", "/ws/programme/")
+    seats = watcher.locator(f'li.session[data-workshop="{small.pk}"] [data-seats]')
+    marker = watcher.locator(f'li.session[data-workshop="{raad.pk}"] [data-seats]')
+    expect(seats).to_have_text("nog 1 plek")
+
+    # From before the registration (both seats free), then a marker of the current revision that
+    # says what it would after the older one: once it shows, the older one has been and gone.
+    publish_workshop(small, revision=0, booked=0, free=2)
+    publish_workshop(raad, free=38)
+    expect(marker).to_have_text("nog 38 plekken")
+    expect(seats).to_have_text("nog 1 plek")
+
+    publish_workshop(small, revision=2, booked=0, free=2)
+    expect(seats).to_have_text("nog 2 plekken")
     assert watcher.evaluate("window.__noReload") is True

@@ -256,6 +256,17 @@ function setOccupancy(row) {
   if (hot) flag.textContent = capacity && booked >= capacity ? labels.full : labels.almost_full;
 }
 
+// The highest revision heard per workshop: two server processes send their events each in their
+// own time, so an older workshop event can arrive after a newer one.
+const revisions = new Map();
+
+// Of a workshop's seat figures (from an event or a snapshot), only the ones not older than those shown.
+function newSeats(workshop) {
+  if (workshop.revision < (revisions.get(workshop.id) ?? -1)) return null;
+  revisions.set(workshop.id, workshop.revision);
+  return workshop;
+}
+
 function setWorkshop(id, values) {
   const row = workshopRow(id);
   if (!row) return;
@@ -389,7 +400,11 @@ const handlers = {
   snapshot(message) {
     const stats = message.stats;
     setHeadline({ registered: stats.registered, checked_in: stats.checked_in, cancelled: stats.cancelled });
-    for (const workshop of stats.workshops) setWorkshop(workshop.id, workshop);
+    for (const workshop of stats.workshops) {
+      // Check-ins carry no revision: they always count; the seats only when not older.
+      const { checked_in, absent } = workshop;
+      setWorkshop(workshop.id, newSeats(workshop) ?? { checked_in, absent });
+    }
     renderRounds();
     arrivals.clear();
     for (const block of stats.arrivals_per_5_minutes) arrivals.set(blockOf(block.at), block.count);
@@ -432,7 +447,8 @@ const handlers = {
     }
   },
   workshop(message) {
-    const workshop = message.workshop;
+    const workshop = newSeats(message.workshop);
+    if (!workshop) return;
     // The public's event: `free` leaves out the seats held back for invitation codes.
     const held = Math.max(workshop.capacity - workshop.booked - workshop.free, 0);
     setWorkshop(workshop.id, { booked: workshop.booked, held, free: workshop.free, waitlisted: workshop.waitlisted, capacity: workshop.capacity });

@@ -6,7 +6,13 @@ const texts = document.getElementById("seat-texts")?.dataset;
 // Dutch has two forms: "nog 1 plek", "nog N plekken" (rendered by the server for 1 and 2).
 const seatText = (left) => (left === 1 ? texts.one : texts.many.replace("2", String(left)));
 
+// The highest revision heard per workshop: two server processes send their events each in their
+// own time, so an older workshop event can arrive after a newer one; it is left unshown.
+const revisions = new Map();
+
 function apply(workshop) {
+  if (workshop.revision < (revisions.get(workshop.id) ?? -1)) return;
+  revisions.set(workshop.id, workshop.revision);
   const left = workshop.free; // seats held back for invitation codes are not free to the public
   document.querySelectorAll(`[data-workshop="${workshop.id}"]`).forEach((element) => {
     const seats = element.querySelector("[data-seats]");
