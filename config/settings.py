@@ -288,6 +288,11 @@ OUTBOX_RETRY_INTERVAL = env_int("OUTBOX_RETRY_INTERVAL", 60)
 # job it waits until the process serves no request, at most this many seconds (then it goes
 # anyway), so a rush of registrations is answered first and its mails follow. 0: never waits.
 OUTBOX_SENDER_YIELD_SECONDS = float(os.environ.get("OUTBOX_SENDER_YIELD_SECONDS", "1.0"))
+# In a server process, the live seat figures of the workshops that changed go to the open pages at
+# most once per this many seconds (the first change after a quiet moment at once): in a rush the same
+# workshops change in every request, and each of their events goes to every open programme page,
+# from every process. 0: as fast as they can be built.
+LIVE_WORKSHOP_INTERVAL = float(os.environ.get("LIVE_WORKSHOP_INTERVAL", "2.0"))
 # Messages to a group go out no faster than this many mails a minute, across all processes (the
 # mail provider's limit); each mail gets its moment in the outbox. 0: no limit. Mails about one's
 # own registration and bookings never wait behind them.

@@ -146,7 +146,8 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         # Forwarding a published event touches no database: skip channels' per-message hop to the
         # sync thread (close_old_connections), which a hundred dashboards would pay per scan.
         if message.get("type") == live.HANDLER:
-            await self.send(text_data=message["text"])
+            for text in message["texts"]:  # a group's events of one change or batch, in order
+                await self.send(text_data=text)
             return
         if message.get("type") == live.CLOSE:
             self.closing = True

@@ -11,13 +11,16 @@ credential's group (a revoked device, an ended session) the same way.
 import asyncio
 import json
 import logging
+import math
 import os
 import threading
+import time
 from collections.abc import Iterable
 from concurrent.futures import Future
 
 from asgiref.sync import SyncToAsync, async_to_sync
 from channels.layers import get_channel_layer
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import close_old_connections
 
@@ -77,7 +80,7 @@ def session_group(session_key: str) -> str:
 
 def close_sockets(groups: Groups, code: int = RIGHT_ENDED) -> None:
     """Close every socket in `groups` (call from `transaction.on_commit`)."""
-    _deliver({group: [{"type": CLOSE, "code": code}] for group in _names(groups)})
+    _deliver({group: {"type": CLOSE, "code": code} for group in _names(groups)})
 
 
 def _names(groups: Groups) -> list[str]:
@@ -97,43 +100,35 @@ def publish_batch(batch: Iterable[tuple[Groups, dict | None]]) -> None:
     for at most PUBLISH_TIMEOUT. A broken or hanging channel layer (Redis down) never breaks or
     holds up the change: dashboards reload a snapshot when they reconnect.
     """
-    deliveries = [
-        (group, {"type": HANDLER, "text": json.dumps(message, cls=DjangoJSONEncoder)})
-        for groups, message in batch
-        if message is not None
-        for group in _names(groups)
-    ]
-    per_group: dict[str, list[dict]] = {}
-    for group, event in deliveries:
-        per_group.setdefault(group, []).append(event)
-    _deliver(per_group)
+    _deliver(_per_group(batch))
 
 
-def delivery_timeout(per_group: dict[str, list[dict]]) -> float:
-    """PUBLISH_TIMEOUT for each event of the longest group: a batch of two dozen workshops to
-    hundreds of sockets (WorkshopNews after a rush) takes longer than one event, and cut off half
-    way it would leave the sockets with old figures until the next change."""
-    return PUBLISH_TIMEOUT * max((len(events) for events in per_group.values()), default=1)
+def _per_group(batch: Iterable[tuple[Groups, dict | None]]) -> dict[str, dict]:
+    """Per group one message of the channel layer with its events in order, which each socket's
+    consumer forwards one by one (events.consumers). One, not one per event: the layer's work is
+    per message and per socket (every process hands each message to each socket of the group),
+    and a batch of seat figures after a rush holds two dozen events for hundreds of sockets."""
+    texts: dict[str, list[str]] = {}
+    for groups, message in batch:
+        if message is None:
+            continue
+        text = json.dumps(message, cls=DjangoJSONEncoder)
+        for group in _names(groups):
+            texts.setdefault(group, []).append(text)
+    return {group: {"type": HANDLER, "texts": events} for group, events in texts.items()}
 
 
-def _deliver(
-    per_group: dict[str, list[dict]], loop: asyncio.AbstractEventLoop | None = None
-) -> Future | None:
-    """Send each group its events. A socket hears a group's events in order: one group's sends one
-    after another, the groups side by side. `loop`: the server's, for a thread asgiref does not
-    know (WorkshopNews); returns the future of the sends handed to it."""
+def _deliver(per_group: dict[str, dict], loop: asyncio.AbstractEventLoop | None = None) -> Future | None:
+    """Send each group its message, the groups side by side. `loop`: the server's, for a thread
+    asgiref does not know (WorkshopNews); returns the future of the sends handed to it."""
     layer = get_channel_layer()
     if layer is None or not per_group:
         return None
 
-    async def send_in_order(group: str, events: list[dict]) -> None:
-        for event in events:
-            await layer.group_send(group, event)
-
     async def send_all() -> None:
         await asyncio.wait_for(
-            asyncio.gather(*(send_in_order(group, events) for group, events in per_group.items())),
-            delivery_timeout(per_group),
+            asyncio.gather(*(layer.group_send(group, message) for group, message in per_group.items())),
+            PUBLISH_TIMEOUT,
         )
 
     loop = loop or _server_loop()
@@ -184,11 +179,16 @@ def _report_failure(future) -> None:
 
 
 def publish_changes(
-    messages: list[tuple[Groups, dict | None]], registrations: list[tuple[int, str]], workshop_ids: list[int]
+    messages: list[tuple[Groups, dict | None]],
+    registrations: list[tuple[int, str]],
+    workshop_ids: list[int],
+    *,
+    promptly: bool = True,
 ) -> None:
     """After a commit: `messages` as they are, then a `registration` event per (id, action) for its
     edition's dashboard and a `workshop` event per workshop for its edition's programme and
-    dashboard (in a server process: by `workshop_news`, after the request)."""
+    dashboard (in a server process: by `workshop_news`, after the request; `promptly`: without
+    waiting for the next batch)."""
     loop = _server_loop()
     batch = messages + [
         registration_message(registration_id, action) for registration_id, action in registrations
@@ -197,7 +197,7 @@ def publish_changes(
         publish_batch(batch + workshop_messages(workshop_ids))
         return
     publish_batch(batch)
-    workshop_news.add(workshop_ids, loop)
+    workshop_news.add(workshop_ids, loop, promptly=promptly)
 
 
 class WorkshopNews:
@@ -205,18 +205,24 @@ class WorkshopNews:
     the workshops changed since it last built them, each with its figures as they are then (one
     query, one for the speakers). In a rush of registrations the same few workshops change in every
     request: their events are built a few times a second instead of three times a request, and the
-    request does not wait for them. A socket still hears every workshop's latest figures; the thread
-    starts building as soon as it is free."""
+    request does not wait for them. A socket still hears every workshop's latest figures: the first
+    change after a quiet moment at once, then one batch per LIVE_WORKSHOP_INTERVAL at most (each
+    event goes to every open programme page, and every process sends its own), unless a change is
+    to go `promptly` (a workshop moved or cancelled: rare, and people act on it)."""
 
     def __init__(self):
         self._pending: set[int] = set()
+        self._promptly = False
         self._waiting: list[Future] = []  # in `_in_flight` meanwhile: `sent()` waits for them
         self._loop: asyncio.AbstractEventLoop | None = None
         self._lock = threading.Lock()
         self._wake = threading.Event()
+        self._prompted = threading.Event()  # ends a pause
         self._thread: threading.Thread | None = None
 
-    def add(self, workshop_ids: Iterable[int], loop: asyncio.AbstractEventLoop) -> None:
+    def add(
+        self, workshop_ids: Iterable[int], loop: asyncio.AbstractEventLoop, *, promptly: bool = False
+    ) -> None:
         workshop_ids = set(workshop_ids)
         if not workshop_ids:
             return
@@ -225,31 +231,36 @@ class WorkshopNews:
         done.add_done_callback(_in_flight.discard)
         with self._lock:
             self._pending |= workshop_ids
+            self._promptly = self._promptly or promptly
             self._waiting.append(done)
             self._loop = loop
+            if promptly:
+                self._prompted.set()
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._run, name="live-workshops", daemon=True)
                 self._thread.start()
         self._wake.set()
 
     def _run(self) -> None:
+        built_at = -math.inf
         while True:
             self._wake.wait()
+            pause = built_at + settings.LIVE_WORKSHOP_INTERVAL - time.monotonic()
+            if pause > 0 and not self._promptly:  # what changes meanwhile goes in the same batch
+                self._prompted.wait(pause)
+            built_at = time.monotonic()
             self._wake.clear()
+            self._prompted.clear()
             with self._lock:
+                self._promptly = False
                 ids, self._pending = sorted(self._pending), set()
                 waiting, self._waiting = self._waiting, []
                 loop = self._loop
             try:
                 if ids and loop is not None and loop.is_running():
-                    per_group: dict[str, list[dict]] = {}
-                    for groups, message in workshop_messages(ids):
-                        text = json.dumps(message, cls=DjangoJSONEncoder)
-                        for group in _names(groups):
-                            per_group.setdefault(group, []).append({"type": HANDLER, "text": text})
-                    future = _deliver(per_group, loop)
+                    future = _deliver(_per_group(workshop_messages(ids)), loop)
                     if future is not None:  # in order: one batch at a time
-                        future.result(timeout=delivery_timeout(per_group) + 1)
+                        future.result(timeout=PUBLISH_TIMEOUT + 1)
             except Exception:
                 logger.warning("workshop events not delivered", exc_info=True)
                 with self._lock:  # built again with the next change: no socket keeps old figures

@@ -46,6 +46,6 @@ class Heard:
                     event = await asyncio.wait_for(self.layer.receive(self.channel), 0.2)
                 except TimeoutError:
                     return heard
-                heard.append(json.loads(event["text"]))
+                heard += [json.loads(text) for text in event["texts"]]
 
         return async_to_sync(drain)()

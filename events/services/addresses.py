@@ -217,6 +217,6 @@ def release_unproven_seats(now=None) -> int:
                         "address_token": new_address_token(registration),
                     },
                 )
-            announce_after_commit(registrations=[(pk, "changed")], workshops=locked)
+            announce_after_commit(registrations=[(pk, "changed")], workshops=locked, seats_only=True)
             released += 1
     return released

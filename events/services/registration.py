@@ -315,7 +315,9 @@ def register(
             book(registration, [locked[workshop.pk] for workshop in workshops])
             # Under the event lock the new total is known: the dashboard's event needs no query.
             created = live.registration_event(registration, "created", counts["total"])
-            announce_after_commit(messages=[(live.dashboard(event.pk), created)], workshops=locked)
+            announce_after_commit(
+                messages=[(live.dashboard(event.pk), created)], workshops=locked, seats_only=True
+            )
     except IntegrityError as error:
         # The unique index is the last word if two requests for one e-mail slip past the check.
         if "registration_one_per_proven_email" in str(error):
@@ -385,7 +387,7 @@ def change_workshops(registration: Registration, workshops: Iterable[Workshop]) 
             registration=registration,
             context={"dropped": in_calendar(dropped)},
         )
-        announce_after_commit(registrations=[(registration.pk, "changed")], workshops=locked)
+        announce_after_commit(registrations=[(registration.pk, "changed")], workshops=locked, seats_only=True)
     return _bookings(registration)
 
 
@@ -477,5 +479,7 @@ def cancel_registration(
                 **({"replaced_by": replaced_by.reference} if replaced_by else {}),
             },
         )
-        announce_after_commit(registrations=[(registration.pk, "cancelled")], workshops=locked)
+        announce_after_commit(
+            registrations=[(registration.pk, "cancelled")], workshops=locked, seats_only=True
+        )
     return registration

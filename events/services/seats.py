@@ -225,10 +225,16 @@ def tell(kind: str, bookings: Iterable[Booking], **context) -> None:
 
 
 def announce_after_commit(
-    *, registrations: Iterable[tuple[int, str]] = (), workshops=(), messages: Iterable[tuple[str, dict]] = ()
+    *,
+    registrations: Iterable[tuple[int, str]] = (),
+    workshops=(),
+    messages: Iterable[tuple[str, dict]] = (),
+    seats_only: bool = False,
 ) -> None:
     """Publish the changes once the transaction commits (never a change that was rolled back):
     `messages` as they are, events for `registrations` and `workshops` built after the commit.
+    `seats_only`: of the workshops only seats changed (bookings): their events may wait for the
+    next batch (events.live.WorkshopNews); a workshop moved or cancelled is sent at once.
 
     The workshops' revision is raised with the change (see Workshop.revision); their rows are
     locked in id order first, as everywhere, in the same statement."""
@@ -236,4 +242,8 @@ def announce_after_commit(
     if workshop_ids:
         in_order = Workshop.objects.filter(pk__in=workshop_ids).order_by("pk").select_for_update()
         Workshop.objects.filter(pk__in=in_order.values("pk")).update(revision=F("revision") + 1)
-    transaction.on_commit(partial(live.publish_changes, list(messages), list(registrations), workshop_ids))
+    transaction.on_commit(
+        partial(
+            live.publish_changes, list(messages), list(registrations), workshop_ids, promptly=not seats_only
+        )
+    )

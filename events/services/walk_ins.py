@@ -46,5 +46,5 @@ def book_walk_in(registration: Registration, workshop: Workshop) -> Booking:
             promote(locked[freed], locked)
         # The scan itself is in the scan log; the trail keeps what it changed in the bookings.
         audit.log(registration, "registration.walked_in", changes={"workshops": [given_up, [target.title]]})
-        announce_after_commit(registrations=[(registration.pk, "changed")], workshops=locked)
+        announce_after_commit(registrations=[(registration.pk, "changed")], workshops=locked, seats_only=True)
     return booking
