@@ -1,6 +1,6 @@
 """Staff API: redeem and undo at the doors, pairing devices, the offline list, search, statistics."""
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 
@@ -94,9 +94,10 @@ def undo(request: HttpRequest, payload: UndoIn):
     **staff_operation(),
 )
 def offline_list(request: HttpRequest):
-    """Badge hashes (SHA-256 of the secret) and names, for scanning without the network."""
+    """Badge hashes (SHA-256 of the secret) and names, for scanning without the network. Built at
+    most every few seconds (`generated_at` says when) and shared by the phones that ask meanwhile."""
     event, _device, _user = scanner_of(request)
-    return selectors.offline_list(event)
+    return HttpResponse(selectors.offline_list_json(event), content_type="application/json")
 
 
 @router.get(

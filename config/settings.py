@@ -366,6 +366,9 @@ TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
 
 # How long a process trusts a scanner token it has checked (a revoked phone stops within this time).
 SCANNER_DEVICE_MEMORY_SECONDS = float(os.environ.get("SCANNER_DEVICE_MEMORY_SECONDS", "5"))
+# The scanners' offline list (GET /api/v1/checkin/list) is built at most once per this many seconds
+# in each process and shared: the phones fetch it every minute, in waves when they started together.
+OFFLINE_LIST_MAX_AGE_SECONDS = float(os.environ.get("OFFLINE_LIST_MAX_AGE_SECONDS", "10"))
 # A room's door checks the next session this many minutes before it starts (checkin.doors).
 DOOR_MARGIN_MINUTES = env_int("DOOR_MARGIN_MINUTES", 15)
 # How often an open staff socket (dashboard) checks that its device or session is still valid; a

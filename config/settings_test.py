@@ -20,6 +20,8 @@ TEST_DEFAULTS = {
     "EMAIL_DELIVERY": "inline",
     # Messages to a group at once too; tests of the throttle set a rate.
     "GROUP_MAIL_RATE_PER_MINUTE": "0",
+    # A check-in is in the next offline list; tests/checkin/test_offline_list_sharing.py sets an age.
+    "OFFLINE_LIST_MAX_AGE_SECONDS": "0",
     # Every test client is 127.0.0.1; tests/test_rate_limits.py switches the limits on.
     "RATE_LIMITS_ENABLED": "0",
     # Connections close after each request, so that a test database can be dropped.

@@ -4,6 +4,7 @@ The objects are built by tests/factories.py; markers and helpers are in tests/su
 import pytest
 from django.test import Client
 
+from checkin.selectors import forget_offline_lists
 from checkin.services import create_device, devices
 from events import outbox
 from events.models import Event, Municipality, Registration, Workshop
@@ -90,10 +91,12 @@ def scanner_headers(scanner) -> dict:
 
 @pytest.fixture(autouse=True)
 def _forget_scanner_devices():
-    """Each process remembers devices for a few seconds; no test may see another's."""
+    """Each process remembers devices and offline lists for a few seconds; no test may see another's."""
     devices.reset()
+    forget_offline_lists()
     yield
     devices.reset()
+    forget_offline_lists()
 
 
 @pytest.fixture(autouse=True)

@@ -49,6 +49,8 @@ def server_environment(
         "STATIC_MANIFEST": "0",
         # The tests revoke devices from their own process: the server must see it at once.
         "SCANNER_DEVICE_MEMORY_SECONDS": "0",
+        # ... and a check-in in the next offline list.
+        "OFFLINE_LIST_MAX_AGE_SECONDS": "0",
         # Every test client is 127.0.0.1; tests/test_rate_limits.py proves the limits.
         "RATE_LIMITS_ENABLED": "0",
         # The attendee's page offers notifications (tests/e2e/test_push_notifications.py).
