@@ -287,10 +287,11 @@ class Workshop(models.Model):
         # The revision is only ever raised by a query (events.services.seats): saving a copy read
         # before a booking must not put its older revision back.
         if not self._state.adding and not kwargs.get("force_insert") and kwargs.get("update_fields") is None:
+            deferred = self.get_deferred_fields()  # as Django's save: only what was loaded
             kwargs["update_fields"] = [
-                field.name
+                field.attname
                 for field in self._meta.concrete_fields
-                if not field.primary_key and field.name != "revision"
+                if not field.primary_key and field.name != "revision" and field.attname not in deferred
             ]
         super().save(*args, **kwargs)
 
