@@ -21,7 +21,7 @@ from events.errors import RegistrationError
 from events.models import Booking, Event, Registration, secret_hash
 from events.services.registration import cancel_registration
 from events.services.seats import (
-    announce_after_commit,
+    announce_bookings_after_commit,
     calendar_changed,
     in_calendar,
     lock_registration,
@@ -217,6 +217,6 @@ def release_unproven_seats(now=None) -> int:
                         "address_token": new_address_token(registration),
                     },
                 )
-            announce_after_commit(registrations=[(pk, "changed")], workshops=locked, seats_only=True)
+            announce_bookings_after_commit(registrations=[(pk, "changed")], workshops=locked)
             released += 1
     return released

@@ -33,6 +33,7 @@ from events.questions.services import asked_of, clean_answers, save_answers
 from events.services.holds import HoldRequest, check_holds, make_holds
 from events.services.seats import (
     announce_after_commit,
+    announce_bookings_after_commit,
     book,
     calendar_changed,
     free_seats,
@@ -315,9 +316,7 @@ def register(
             book(registration, [locked[workshop.pk] for workshop in workshops])
             # Under the event lock the new total is known: the dashboard's event needs no query.
             created = live.registration_event(registration, "created", counts["total"])
-            announce_after_commit(
-                messages=[(live.dashboard(event.pk), created)], workshops=locked, seats_only=True
-            )
+            announce_bookings_after_commit(messages=[(live.dashboard(event.pk), created)], workshops=locked)
     except IntegrityError as error:
         # The unique index is the last word if two requests for one e-mail slip past the check.
         if "registration_one_per_proven_email" in str(error):
@@ -387,7 +386,7 @@ def change_workshops(registration: Registration, workshops: Iterable[Workshop]) 
             registration=registration,
             context={"dropped": in_calendar(dropped)},
         )
-        announce_after_commit(registrations=[(registration.pk, "changed")], workshops=locked, seats_only=True)
+        announce_bookings_after_commit(registrations=[(registration.pk, "changed")], workshops=locked)
     return _bookings(registration)
 
 
@@ -479,7 +478,5 @@ def cancel_registration(
                 **({"replaced_by": replaced_by.reference} if replaced_by else {}),
             },
         )
-        announce_after_commit(
-            registrations=[(registration.pk, "cancelled")], workshops=locked, seats_only=True
-        )
+        announce_bookings_after_commit(registrations=[(registration.pk, "cancelled")], workshops=locked)
     return registration

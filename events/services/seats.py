@@ -229,12 +229,12 @@ def announce_after_commit(
     registrations: Iterable[tuple[int, str]] = (),
     workshops=(),
     messages: Iterable[tuple[str, dict]] = (),
-    seats_only: bool = False,
+    promptly: bool = True,
 ) -> None:
     """Publish the changes once the transaction commits (never a change that was rolled back):
     `messages` as they are, events for `registrations` and `workshops` built after the commit.
-    `seats_only`: of the workshops only seats changed (bookings): their events may wait for the
-    next batch (events.live.WorkshopNews); a workshop moved or cancelled is sent at once.
+    The workshops' events go out at once (a workshop moved, cancelled or held), or with
+    `promptly=False` in the next batch (see announce_bookings_after_commit).
 
     The workshops' revision is raised with the change (see Workshop.revision); their rows are
     locked in id order first, as everywhere, in the same statement."""
@@ -243,7 +243,17 @@ def announce_after_commit(
         in_order = Workshop.objects.filter(pk__in=workshop_ids).order_by("pk").select_for_update()
         Workshop.objects.filter(pk__in=in_order.values("pk")).update(revision=F("revision") + 1)
     transaction.on_commit(
-        partial(
-            live.publish_changes, list(messages), list(registrations), workshop_ids, promptly=not seats_only
-        )
+        partial(live.publish_changes, list(messages), list(registrations), workshop_ids, promptly=promptly)
     )
+
+
+def announce_bookings_after_commit(
+    *,
+    registrations: Iterable[tuple[int, str]] = (),
+    workshops=(),
+    messages: Iterable[tuple[str, dict]] = (),
+) -> None:
+    """announce_after_commit for a change of bookings only (a registration, a choice changed or
+    cancelled): the workshops' seat counts may wait for the next batch (events.live.WorkshopNews),
+    which a rush of registrations shares."""
+    announce_after_commit(registrations=registrations, workshops=workshops, messages=messages, promptly=False)

@@ -7,7 +7,7 @@ from events import audit
 from events.errors import RegistrationError
 from events.models import Booking, Registration, Workshop
 from events.services.seats import (
-    announce_after_commit,
+    announce_bookings_after_commit,
     calendar_changed,
     free_seats,
     lock_workshops,
@@ -46,5 +46,5 @@ def book_walk_in(registration: Registration, workshop: Workshop) -> Booking:
             promote(locked[freed], locked)
         # The scan itself is in the scan log; the trail keeps what it changed in the bookings.
         audit.log(registration, "registration.walked_in", changes={"workshops": [given_up, [target.title]]})
-        announce_after_commit(registrations=[(registration.pk, "changed")], workshops=locked, seats_only=True)
+        announce_bookings_after_commit(registrations=[(registration.pk, "changed")], workshops=locked)
     return booking
