@@ -17,11 +17,11 @@ from events.models import Municipality, Registration, max_length, secret_hash
 from events.presence import in_person
 from events.selectors import current_event, registration_for_token
 from networking import selectors, services, vcard
-from networking.errors import ContactError, MeetingError, SignupError
+from networking.errors import ContactError, SignupError
 from networking.forms import DirectoryFilterForm, DirectoryProfileForm, SignupPageForm, municipality_label
 from networking.meetings import selectors as meeting_selectors
 from networking.meetings import services as meeting_services
-from networking.meetings.views import IntakeForm, invalid_intake_form
+from networking.meetings.views import IntakeForm, change_or_refusal, invalid_intake_form
 from networking.models import NETWORK_SLUG, Contact, Signup
 from networking.phone import forget_phone, phone_token, remember_phone
 from networking.services import signups as signup_services
@@ -177,23 +177,20 @@ def accept_signup_contact(request: HttpRequest, token: str, contact_id: int) -> 
 
 
 def _signup_intake_change(request: HttpRequest, token: str, change, flag: str) -> HttpResponse:
-    """Book or cancel one of the municipality's intakes from the signup's private page (admitted
-    contacts only); a refusal shows the page again with its message and the adviser's other times."""
+    """Book or cancel one of the municipality's intakes from the signup's private page (the
+    services admit admitted contacts only); a refusal shows the page again with its message and,
+    for a slot taken meanwhile, the adviser's other times."""
     try:
         contact = services.contact_for_manage_token(token)
     except SignupError as error:
         raise Http404(error.code) from error
-    if not contact.admitted:
-        raise Http404("not_admitted")
-    try:
-        change(contact)
-    except MeetingError as error:
-        if error.status == 404:
-            raise Http404(error.code) from error
-        return _signup_manage_page(
+    return change_or_refusal(
+        lambda: change(contact),
+        lambda error: _signup_manage_page(
             request, token, status=error.status, error=error.message, alternatives=error.alternatives
-        )
-    return redirect(reverse("networking:manage", args=[token]) + f"?klaar={flag}#intake")
+        ),
+        reverse("networking:manage", args=[token]) + f"?klaar={flag}#intake",
+    )
 
 
 @require_POST
@@ -218,9 +215,7 @@ def cancel_signup_intake(request: HttpRequest, token: str, intake_id: int) -> Ht
     return _signup_intake_change(
         request,
         token,
-        lambda contact: meeting_services.cancel_intake(
-            intake_id=intake_id, municipality=contact.signup.municipality
-        ),
+        lambda contact: meeting_services.cancel_intake(intake_id=intake_id, contact=contact),
         "intake-geannuleerd",
     )
 

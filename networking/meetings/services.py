@@ -286,10 +286,15 @@ def cancel_intake(
     intake_id: int,
     registration: Registration | None = None,
     municipality: Municipality | None = None,
+    contact: SignupContact | None = None,
 ) -> Intake:
-    """Call off a booked intake: the adviser (`registration`), or the municipality (`municipality`:
-    any of its attendees or admitted signup contacts). The slot is free again; the calendars get
-    the cancellation."""
+    """Call off a booked intake: the adviser (`registration`), or the municipality: any of its
+    attendees (`municipality`) or admitted signup contacts (`contact`). The slot is free again; the
+    calendars get the cancellation."""
+    if contact is not None:
+        if not contact.admitted:
+            raise MeetingError("not_admitted", _("You are not yet accepted as a contact."), status=403)
+        municipality = contact.signup.municipality
     with transaction.atomic():
         allowed = Q(pk__in=[])
         if registration is not None:

@@ -154,17 +154,27 @@ def request_meeting(request: HttpRequest, token: str, registration_id: int) -> H
     )
 
 
-def _answer(request: HttpRequest, token: str, change, flag: str, **values) -> HttpResponse:
-    """Run one change on one of the attendee's meetings; an unknown meeting is 404, another refusal
-    shows the page again with its message (and, for `no_table`, the other slots free for both)."""
-    registration = registration_for_token(token)
+def change_or_refusal(change, refusal_page, done_url: str) -> HttpResponse:
+    """Run one change of a meeting or intake: done, to `done_url`; an unknown one (or a page that is
+    not theirs), 404; another refusal, `refusal_page(error)`: the page again with its message."""
     try:
-        change(registration=registration, **values)
+        change()
     except MeetingError as error:
         if error.status == 404:
             raise Http404(error.code) from error
-        return _page(request, token, registration, status=error.status, error=error)
-    return redirect(_meetings_url(token, flag))
+        return refusal_page(error)
+    return redirect(done_url)
+
+
+def _answer(request: HttpRequest, token: str, change, flag: str, **values) -> HttpResponse:
+    """A change on one of the attendee's meetings; a refusal shows their page again (for `no_table`
+    with the other slots free for both)."""
+    registration = registration_for_token(token)
+    return change_or_refusal(
+        lambda: change(registration=registration, **values),
+        lambda error: _page(request, token, registration, status=error.status, error=error),
+        _meetings_url(token, flag),
+    )
 
 
 @require_POST

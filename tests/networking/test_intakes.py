@@ -13,6 +13,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from events import services as event_services
+from events.models import OutboundEmail
 from events.services import ERASED_NAME
 from networking import privacy
 from networking import services as signup_services
@@ -326,3 +327,24 @@ def test_the_offers_take_as_many_queries_for_four_advisers_as_for_one_and_each_k
         ("Vermeer", [slots["lunch"], slots["later"]]),
     ]
     assert len(four.captured_queries) == len(one.captured_queries)
+
+
+def test_a_further_contact_not_yet_accepted_can_neither_book_nor_cancel_and_is_told_why(
+    event, offers, municipalities, ria, amersfoort, slots
+):
+    book_on_signup_page(amersfoort, ria, slots["lunch"])
+    intake = Intake.objects.get()
+    # A second person for Amersfoort: their link works, but they are not accepted as a contact yet.
+    signed_up(event, offers, municipalities["GM0307"], "quick-scan", "mallory@evil.example")
+    mallory = OutboundEmail.objects.filter(to="mallory@evil.example").latest("pk").context["manage_token"]
+
+    booking = book_on_signup_page(mallory, ria, slots["later"])
+    cancelling = Client().post(f"/netwerk/aanmelding/{mallory}/intake/{intake.pk}/annuleren/")
+
+    for response in (booking, cancelling):
+        assert response.status_code == 403
+        assert "U bent nog niet toegelaten als contactpersoon." in response.content.decode()
+    with pytest.raises(MeetingError) as refused:
+        services.cancel_intake(intake_id=intake.pk, contact=signup_services.contact_for_manage_token(mallory))
+    assert (refused.value.code, refused.value.status) == ("not_admitted", 403)
+    assert list(Intake.objects.values_list("pk", "state")) == [(intake.pk, "booked")]
