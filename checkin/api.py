@@ -1,6 +1,7 @@
 """Staff API: redeem and undo at the doors, pairing devices, the offline list, search, statistics."""
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import get_conditional_response
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 
@@ -95,9 +96,17 @@ def undo(request: HttpRequest, payload: UndoIn):
 )
 def offline_list(request: HttpRequest):
     """Badge hashes (SHA-256 of the secret) and names, for scanning without the network. Built at
-    most every few seconds (`generated_at` says when) and shared by the phones that ask meanwhile."""
+    most every few seconds (`generated_at` says when) and shared by the phones that ask meanwhile.
+    With its `ETag` in `If-None-Match` a phone whose list is still current gets 304 and no body."""
     event, _device, _user = scanner_of(request)
-    return HttpResponse(selectors.offline_list_json(event), content_type="application/json")
+    shared = selectors.shared_offline_list(event)
+    response = get_conditional_response(request, etag=shared.etag) or HttpResponse(
+        shared.body, content_type="application/json"
+    )
+    response["ETag"] = shared.etag
+    # Names of people: no shared cache keeps it, and the phone asks again every time.
+    response["Cache-Control"] = "private, no-cache"
+    return response
 
 
 @router.get(

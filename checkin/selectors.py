@@ -1,9 +1,11 @@
 """Read queries for dashboards, statistics and the scanners' offline list."""
 
+import hashlib
 import json
 import threading
 import time
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -333,7 +335,7 @@ def offline_list(event: Event) -> dict:
     ):
         seats[registration_id].append(workshop_id)
     entrances: dict[int, datetime] = {}
-    doors: dict[int, dict[str, datetime]] = defaultdict(dict)
+    doors: dict[int, dict[int, datetime]] = defaultdict(dict)
     for registration_id, workshop_id, checked_in_at in (
         CheckIn.objects.filter(registration__in=registrations)
         .order_by("-checked_in_at", "pk")
@@ -342,7 +344,7 @@ def offline_list(event: Event) -> dict:
         if workshop_id is None:  # one per person and door (unique constraints)
             entrances[registration_id] = checked_in_at
         else:
-            doors[registration_id][str(workshop_id)] = checked_in_at
+            doors[registration_id][workshop_id] = checked_in_at
     roles = dict(Registration._meta.get_field("role").flatchoices)
     people = [
         {
@@ -355,7 +357,8 @@ def offline_list(event: Event) -> dict:
             "workshops": seats.get(pk, []),
             "checked_in": pk in entrances,
             "checked_in_at": entrances.get(pk),
-            "workshops_checked_in": [int(workshop) for workshop in doors.get(pk, {})],
+            "workshops_checked_in": list(doors.get(pk, {})),
+            # JSON's object keys are strings: the workshop ids become "12" on the wire.
             "workshops_checked_in_at": doors.get(pk, {}),
         }
         for pk, badge_hash, reference, first_name, last_name, role, municipality_id, municipality, organisation, status in (
@@ -381,24 +384,37 @@ def offline_list(event: Event) -> dict:
     }
 
 
-# Per edition the offline list as last built in this process, as (monotonic time, JSON).
-_offline_lists: dict[int, tuple[float, bytes]] = {}
+@dataclass(frozen=True)
+class SharedOfflineList:
+    body: bytes  # the JSON the API sends
+    etag: str  # of the list without its `generated_at`: the same people and doors, the same tag
+    built_at: float  # time.monotonic()
+
+
+# Per edition the offline list as last built in this process.
+_offline_lists: dict[int, SharedOfflineList] = {}
 _offline_list_lock = threading.Lock()
 
 
-def offline_list_json(event: Event) -> bytes:
+def shared_offline_list(event: Event) -> SharedOfflineList:
     """`offline_list` as the API sends it, built at most once per OFFLINE_LIST_MAX_AGE_SECONDS in
     this process and shared: the phones that ask meanwhile wait for that one build instead of each
     building its own (a wave of twenty at once held up the scans behind them). The list carries the
-    moment it was built (`generated_at`)."""
+    moment it was built (`generated_at`); its ETag leaves that out, so that a phone whose list is
+    still current is answered 304 without the list (hall Wi-Fi)."""
     with _offline_list_lock:
         kept = _offline_lists.get(event.pk)
-        if kept is not None and time.monotonic() - kept[0] < settings.OFFLINE_LIST_MAX_AGE_SECONDS:
-            return kept[1]
+        if kept is not None and time.monotonic() - kept.built_at < settings.OFFLINE_LIST_MAX_AGE_SECONDS:
+            return kept
         built_at = time.monotonic()
-        data = json.dumps(offline_list(event), cls=NinjaJSONEncoder).encode()
-        _offline_lists[event.pk] = (built_at, data)
-        return data
+        content = offline_list(event)
+        generated_at = content.pop("generated_at")
+        rest = json.dumps(content, cls=NinjaJSONEncoder).encode()
+        # `generated_at` first, then the rest as encoded for the tag: one encoding of 700 people.
+        body = b'{"generated_at": ' + json.dumps(generated_at).encode() + b", " + rest[1:]
+        etag = f'W/"{hashlib.sha256(rest).hexdigest()[:32]}"'
+        kept = _offline_lists[event.pk] = SharedOfflineList(body=body, etag=etag, built_at=built_at)
+        return kept
 
 
 def forget_offline_lists() -> None:

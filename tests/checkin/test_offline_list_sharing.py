@@ -1,13 +1,18 @@
 """GET /api/v1/checkin/list is built at most once per OFFLINE_LIST_MAX_AGE_SECONDS in a process and
 shared by the phones that ask meanwhile: twenty phones that started together ask in one wave, and
-twenty builds of 700 people held up the scans queued behind them."""
+twenty builds of 700 people held up the scans queued behind them. Its ETag leaves `generated_at`
+out: a phone whose list is still current gets 304 without the list."""
 
+import json
 import threading
 
 import pytest
 from django.db import connection
 from django.test import Client
+from ninja.responses import NinjaJSONEncoder
 
+from checkin.selectors import offline_list
+from events.models import Event
 from tests.support import post_json
 
 LIST = "/api/v1/checkin/list"
@@ -61,3 +66,47 @@ def test_a_wave_of_phones_shares_one_build(scanner_headers, make_attendee, setti
         one.join()
 
     assert (len(answers), len(set(answers))) == (10, 1)
+
+
+@pytest.mark.django_db
+def test_a_phone_whose_list_is_current_gets_304_without_it_until_something_changes(
+    api, scanner_headers, make_attendee, settings
+):
+    settings.OFFLINE_LIST_MAX_AGE_SECONDS = 0  # every request builds the list anew
+    attendee = make_attendee(1)
+    first = api.get(LIST, **scanner_headers)
+    tag = first["ETag"]
+    assert (tag.startswith('W/"'), first["Cache-Control"]) == (True, "private, no-cache")
+
+    # Built again (a new `generated_at`), the same people: not modified.
+    unchanged = api.get(LIST, HTTP_IF_NONE_MATCH=tag, **scanner_headers)
+    assert (unchanged.status_code, unchanged.content, unchanged["ETag"], unchanged["Cache-Control"]) == (
+        304,
+        b"",
+        tag,
+        "private, no-cache",
+    )
+    other_tag = api.get(LIST, HTTP_IF_NONE_MATCH='W/"something-else"', **scanner_headers)
+    assert (other_tag.status_code, other_tag["ETag"]) == (200, tag)
+
+    post_json(api, "/api/v1/checkin/redeem", {"secret": attendee.badge_secret}, **scanner_headers)
+    changed = api.get(LIST, HTTP_IF_NONE_MATCH=tag, **scanner_headers)
+    assert changed.status_code == 200
+    assert changed["ETag"] != tag
+    assert changed.json()["people"][0]["checked_in"] is True
+    # Unauthenticated: 401 as before, whatever the tag.
+    assert api.get(LIST, HTTP_IF_NONE_MATCH=changed["ETag"]).status_code == 401
+
+
+@pytest.mark.django_db
+def test_the_shared_body_is_the_list_with_generated_at_first(api, scanner_headers, make_attendee, programme):
+    make_attendee(1)
+    make_attendee(2)
+    body = api.get(LIST, **scanner_headers).content
+    sent = json.loads(body)
+    expected = json.loads(json.dumps(offline_list(Event.objects.get()), cls=NinjaJSONEncoder))
+
+    assert next(iter(sent)) == "generated_at"
+    assert {key: value for key, value in sent.items() if key != "generated_at"} == {
+        key: value for key, value in expected.items() if key != "generated_at"
+    }

@@ -132,3 +132,40 @@ def test_a_queued_scan_dated_off_the_day_is_dropped_with_a_note(
     expect(page.locator("#refused-box li")).to_have_count(1)
     expect(page.locator("#queue-count")).to_have_text("0")
     phone.close()
+
+
+def test_a_current_list_is_answered_304_and_kept_a_changed_one_is_fetched(
+    chromium, live_server_url, event, municipalities
+):
+    """The phones ask for the list every minute; while nobody changed, the server answers 304 with
+    no body (the hall's Wi-Fi carries 700 people less) and the phone keeps its list."""
+    on_the_day(event)
+    first = badge_holder(event, municipalities, 1)
+    phone = new_phone(chromium, live_server_url)
+    _device, page = pair_phone(phone, event, "Ingang noord")
+    expect(page.locator("#list-state")).to_contain_text("1 persoon,")
+
+    def the_list(response) -> bool:
+        return "/api/v1/checkin/list" in response.url
+
+    with page.expect_response(the_list) as asked:
+        page.reload()  # boots again: asks with the tag of the list it keeps
+    kept = asked.value
+    assert (kept.status, kept.request.header_value("if-none-match")) == (304, kept.header_value("etag"))
+    expect(page.locator("#list-state")).to_contain_text("1 persoon,")
+
+    second = badge_holder(event, municipalities, 2)
+    phone.set_offline(True)
+    with page.expect_response(the_list) as asked:
+        phone.set_offline(False)  # back online: asks again, and the list has changed
+    assert asked.value.status == 200
+    assert asked.value.header_value("etag") != kept.header_value("etag")
+    expect(page.locator("#list-state")).to_contain_text("2 personen,")
+
+    # Offline the phone knows both: the one of the list it kept, and the new one.
+    phone.set_offline(True)
+    for person in (first, second):
+        type_code(page, f"DLD1:{person.badge_secret}")
+        expect(page.locator("#answer")).to_have_attribute("data-tone", "ok")
+        expect(page.locator("#answer")).to_contain_text(person.full_name)
+    phone.close()

@@ -22,8 +22,8 @@ export function watchApi({ reachable, unauthorized }) {
 
 const csrfToken = () => (document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/) || [])[1] || "";
 
-export async function api(url, { method = "GET", body, timeout = REQUEST_TIMEOUT } = {}) {
-  const headers = { Accept: "application/json" };
+async function send(url, { method = "GET", body, timeout = REQUEST_TIMEOUT, headers: more = {} } = {}) {
+  const headers = { Accept: "application/json", ...more };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (saved.token) headers.Authorization = `Bearer ${saved.token}`;
   else headers["X-CSRFToken"] = csrfToken();
@@ -46,10 +46,29 @@ export async function api(url, { method = "GET", body, timeout = REQUEST_TIMEOUT
     clearTimeout(timer);
   }
   hooks.reachable(response.status < 500);
+  return response;
+}
+
+async function answerOf(response) {
   const payload = await response.json().catch(() => null);
   if (response.status === 401 && saved.token) hooks.unauthorized();
   if (!response.ok) throw new ApiError(response.status, payload);
   return payload;
+}
+
+export async function api(url, options) {
+  return answerOf(await send(url, options));
+}
+
+/** A list the server tags (the check-in list): `{list, etag}`, or `{list: null, etag, at}` when the
+ * `etag` of the list this phone has is still current (304, no body; `at`: the server's clock). */
+export async function listIfChanged(url, etag, { timeout } = {}) {
+  const response = await send(url, { timeout, headers: etag ? { "If-None-Match": etag } : {} });
+  if (response.status === 304) {
+    const date = response.headers.get("Date");
+    return { list: null, etag, at: (date ? new Date(date) : new Date()).toISOString() };
+  }
+  return { list: await answerOf(response), etag: response.headers.get("ETag") };
 }
 
 export const isNetworkTrouble = (error) => !(error instanceof ApiError) || error.status >= 500;

@@ -3,7 +3,7 @@
 // is sent when the network is back. The server answers a re-sent nonce with its first answer, so
 // nothing counts twice. The list is refreshed every minute (main.js).
 import { show, showError, showMessage } from "./answers.js";
-import { api, isNetworkTrouble } from "./api.js";
+import { api, isNetworkTrouble, listIfChanged } from "./api.js";
 import { decideLocally } from "./decide.js";
 import { currentDoor, seatInRound } from "./door.js";
 import { $, clock, data, text } from "./page.js";
@@ -51,13 +51,16 @@ function saveQueue() {
 export async function refreshList() {
   if (mode() === "none" || session.revoked) return;
   const asked = Date.now();
-  let list;
+  const kept = saved.list;
+  let fetched;
   try {
-    list = await api(data.listUrl, { timeout: LIST_TIMEOUT });
+    fetched = await listIfChanged(data.listUrl, kept && kept.etag, { timeout: LIST_TIMEOUT });
   } catch (error) {
     return;
   }
-  keepList(list, asked);
+  // Not modified: the list this phone has is the server's still, as of now.
+  const list = fetched.list || { ...kept, generated_at: fetched.at };
+  keepList({ ...list, etag: fetched.etag }, asked);
   render();
 }
 
