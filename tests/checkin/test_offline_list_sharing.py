@@ -5,10 +5,12 @@ out: a phone whose list is still current gets 304 without the list."""
 
 import json
 import threading
+import time
 
 import pytest
 from django.db import connection
 from django.test import Client
+from django.utils.http import parse_http_date
 from ninja.responses import NinjaJSONEncoder
 
 from checkin.selectors import offline_list
@@ -86,6 +88,8 @@ def test_a_phone_whose_list_is_current_gets_304_without_it_until_something_chang
         tag,
         "private, no-cache",
     )
+    # The phone shows the list as current from the server's time, not its own clock's.
+    assert abs(parse_http_date(unchanged["Date"]) - time.time()) < 5
     other_tag = api.get(LIST, HTTP_IF_NONE_MATCH='W/"something-else"', **scanner_headers)
     assert (other_tag.status_code, other_tag["ETag"]) == (200, tag)
 
