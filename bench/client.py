@@ -28,6 +28,7 @@ class ConnectionError_(Exception):
 class Response:
     status: int
     body: bytes
+    etag: str = ""  # the answer's ETag: a phone sends it back in If-None-Match
 
     def json(self) -> Any:
         return json.loads(self.body) if self.body else None
@@ -83,13 +84,16 @@ class Connection:
             raise ConnectionError_("connection closed before the answer") from error
         lines = head[:-4].split(b"\r\n")
         status = int(lines[0].split(b" ", 2)[1])
-        length = -1
+        length = 0 if status in (204, 304) else -1  # never a body, whatever the headers say
         chunked = close = False
+        etag = ""
         for line in lines[1:]:
             name, _colon, value = line.partition(b":")
             name = name.strip().lower()
-            if name == b"content-length":
+            if name == b"content-length" and length < 0:
                 length = int(value)
+            elif name == b"etag":
+                etag = value.strip().decode()
             elif name == b"transfer-encoding":
                 chunked = b"chunked" in value.lower()
             elif name == b"connection":
@@ -110,7 +114,7 @@ class Connection:
             close = True
         if close:
             self.close()
-        return Response(status, body)
+        return Response(status, body, etag)
 
 
 class Client:
@@ -139,10 +143,12 @@ class Result:
     status: int | str  # an HTTP status, or "connection_error:<Type>"
     latency: float  # seconds
     body: bytes = b""
+    etag: str = ""
 
     @property
     def ok(self) -> bool:
-        return isinstance(self.status, int) and 200 <= self.status < 300
+        # 304: asked with If-None-Match, the client's copy is current.
+        return isinstance(self.status, int) and (200 <= self.status < 300 or self.status == 304)
 
     def json(self) -> Any:
         return json.loads(self.body) if self.body else None

@@ -10,9 +10,10 @@ phases, every socket of phase 1 held open through all of them:
    made with `checkin.services.create_device`), 10 `/ws/dashboard/` sockets (bearer token) and the
    wall (`GET /netwerk/muur/` and its `/ws/netwerk/` socket). A phone does what the scanner page
    does (checkin/static/checkin/scanner/): `GET /api/v1/checkin/scanner` and the offline list
-   `GET /api/v1/checkin/list` at boot, the list again every 60 s (main.js `LIST_REFRESH`), its
-   door's announcements `GET /api/v1/checkin/announcements` every 15 s (announcements.js `POLL`)
-   and at once when its `/ws/programme/` socket carries an announcement. The phones poll from the
+   `GET /api/v1/checkin/list` at boot, the list again every 60 s (main.js `LIST_REFRESH`) with its
+   ETag in If-None-Match (a 304 while it is current), its door's announcements
+   `GET /api/v1/checkin/announcements` every 15 s (announcements.js `POLL`) and at once when its
+   `/ws/programme/` socket carries an announcement. The phones poll from the
    first phase to the last; their requests are reported per phase.
 2. `rush`: 700 `POST /api/v1/registrations` from 50 clients (bench.registration's payloads),
    then the capacity check in the database.
@@ -366,6 +367,7 @@ def polled_summary(polled: list[Polled]) -> dict:
             "count": len(results),
             "errors": sum(not result.ok for result in results),
             "errors_by_status": dict(Counter(str(result.status) for result in results if not result.ok)),
+            **({"not_modified": not_modified} if (not_modified := sum(r.status == 304 for r in results)) else {}),
             "latency_ms": latency_ms(result.latency for result in results),
         }
         for name, results in sorted(by_name.items())
@@ -380,7 +382,7 @@ async def timed(
         response = await client.request(method, path, body, headers)
     except (OSError, ConnectionError_, asyncio.IncompleteReadError, TimeoutError) as error:
         return Result(path, f"connection_error:{type(error).__name__}", perf() - started)
-    return Result(path, response.status, perf() - started, response.body)
+    return Result(path, response.status, perf() - started, response.body, response.etag)
 
 
 def figures_of(results: list[Result], wall: float) -> dict:
@@ -463,10 +465,19 @@ def votes_counted(poll_id: int) -> dict:
 # The phones in the background.
 
 
-async def poll_every(day: Day, client: Client, headers: dict, path: str, name: str, interval: float) -> None:
+async def poll_every(
+    day: Day, client: Client, headers: dict, path: str, name: str, interval: float, *, conditional: bool = False
+) -> None:
+    """`conditional`: with the last answer's ETag in If-None-Match, as the scanner asks for its list
+    (checkins.js `refreshList`)."""
+    etag = ""
     while True:
         started = perf()
-        day.polled.append(Polled(started, name, await timed(client, "GET", path, None, headers)))
+        asked = {**headers, "If-None-Match": etag} if conditional and etag else headers
+        result = await timed(client, "GET", path, None, asked)
+        day.polled.append(Polled(started, name, result))
+        if result.status == 200:
+            etag = result.etag
         await asyncio.sleep(max(interval - (perf() - started), 0.0))
 
 
@@ -478,7 +489,9 @@ async def scanner_phone(day: Day, token: str, index: int) -> None:
         Polled(perf(), "scanner", await timed(client, "GET", "/api/v1/checkin/scanner", None, headers))
     )
     await asyncio.gather(
-        poll_every(day, client, headers, "/api/v1/checkin/list", "offline_list", LIST_REFRESH_S),
+        poll_every(
+            day, client, headers, "/api/v1/checkin/list", "offline_list", LIST_REFRESH_S, conditional=True
+        ),
         poll_every(
             day, client, headers, "/api/v1/checkin/announcements", "announcements", ANNOUNCEMENTS_POLL_S
         ),
